@@ -1,0 +1,38 @@
+# gtec task runner. `make run` builds the demo workspace of the Pays de Langres and runs the main
+# job on it; `make test` runs the whole test suite. Both create .venv and install what they need.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+GTEC   := $(BIN)/gtec
+DEMO   := demo
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench sample install clean lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@rm -rf $(DEMO)
+	$(GTEC) init $(DEMO) --territory "arr:522" --name "Pays de Langres" --quiet
+	$(GTEC) --workspace $(DEMO) ingest data/sample/opeq/*.xlsx data/sample/audits/*.xlsx --period 2026-T4
+	$(GTEC) --workspace $(DEMO) status
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+sample: $(STAMP)
+	$(BIN)/python scripts/make_sample.py
+
+clean:
+	rm -rf $(VENV) $(DEMO) reports build dist .pytest_cache

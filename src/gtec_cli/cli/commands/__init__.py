@@ -1,0 +1,3 @@
+"""One module per group of commands; importing them registers the commands on the app."""
+
+from . import init, ingest, status  # noqa: F401

@@ -1,0 +1,48 @@
+"""`gtec status`."""
+
+from __future__ import annotations
+
+from .. import app
+from ..common import STATE, emit_json, err, say, workspace
+
+
+@app.command()
+def status() -> None:
+    """Montrer le contenu de l'espace de travail : dépôts, périodes, sources et millésimes,
+    nombre de lignes, ce qui est à actualiser."""
+    from rich.table import Table
+
+    from ...status import workspace_status
+    from ...store import Store
+
+    ws = workspace()
+    with Store.open(ws.store_path) as store:
+        info = workspace_status(ws, store)
+    if STATE.json:
+        emit_json(info)
+        return
+    t = info["territory"]
+    say(f"Espace de travail : {info['workspace']}")
+    say(f"Territoire : {t['name']} ({t['code'] or 'liste de communes'}) ; comparaisons : "
+        f"{', '.join(t['comparisons']) or 'aucune'} ; période courante : {info['current_period']}")
+    if not info["drops"]:
+        say("Aucun dépôt : enregistrez des fichiers avec `gtec ingest FICHIERS`.")
+        return
+    table = Table(title="Dépôts", title_justify="left", show_lines=False)
+    for col in ("n°", "type", "période", "fichier", "lignes", "avert.", "enregistré le", "SHA-256"):
+        table.add_column(col, overflow="fold")
+    for d in info["drops"]:
+        table.add_row(str(d["id"]), d["kind"], d["period"], d["file_name"], str(d["rows"]),
+                      str(d["warnings"]), d["ingested_at"][:16].replace("T", " "), d["sha256"][:12])
+    if not STATE.quiet:
+        err.print(table)
+    sources = Table(title="Sources", title_justify="left")
+    for col in ("type", "dépôts", "périodes", "couverture", "lignes", "état"):
+        sources.add_column(col, overflow="fold")
+    for s in info["sources"]:
+        sources.add_row(s["kind"], str(s["drops"]), ", ".join(s["periods"]), s["coverage"],
+                        str(s["rows"]), "à actualiser" if s["stale"] else "à jour")
+    if not STATE.quiet:
+        err.print(sources)
+    tables = ", ".join(f"{k} {v}" for k, v in info["tables"].items() if v)
+    say(f"Lignes par table : {tables}")

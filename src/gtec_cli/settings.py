@@ -1,0 +1,163 @@
+"""The workspace settings: one typed model loaded from `gtec.toml`.
+
+Everything a territory may want to change (retirement age, horizons, confidentiality and
+small-number thresholds, skills-gap weights, report language, folders) lives here, never as a
+magic number in the code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import UsageError
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Territory(_Section):
+    name: str = "Mon territoire"
+    #: Official qualified reference `MESH:CODE` (`arr:522`, `dep:52`, `be:4419`, `epci:200072999`),
+    #: or empty when the territory is a custom list of communes.
+    code: str = ""
+    #: Insee commune codes of a custom territory.
+    communes: list[str] = Field(default_factory=list)
+    #: Comparison territories, as qualified references.
+    comparisons: list[str] = Field(default_factory=list)
+
+
+class Assumptions(_Section):
+    retirement_age: int = Field(64, ge=55, le=75)
+    retirement_scenarios: list[int] = Field(default_factory=lambda: [62, 67])
+    horizons: list[int] = Field(default_factory=lambda: [2, 5, 10])
+
+
+class Confidentiality(_Section):
+    #: Frequency rule: a published audit cell comes from at least this many companies.
+    min_companies: int = Field(3, ge=1)
+    #: Dominance rule: one company holding this share or more of a cell's value hides it.
+    dominance_share: float = Field(0.85, gt=0, le=1)
+
+
+class SmallNumbers(_Section):
+    min_companies: int = Field(5, ge=1)
+    min_people: int = Field(30, ge=1)
+
+
+class SkillsGapWeights(_Section):
+    occupation_gap: float = 0.30
+    audit_difficult_share: float = 0.25
+    bmo_difficult_share: float = 0.15
+    tension_class: float = 0.15
+    missing_skills: float = 0.15
+
+
+class ReportSettings(_Section):
+    language: Literal["fr", "en"] = "fr"
+    output_dir: str = "reports"
+
+
+class Folders(_Section):
+    inbox: str = "inbox"
+    quarantine: str = "quarantine"
+    logs: str = "logs"
+
+
+class Settings(_Section):
+    """The whole `gtec.toml`."""
+
+    territory: Territory = Field(default_factory=Territory)
+    #: The period new drops belong to when `--period` is not given (`2026-T4`, `2026`).
+    period: str | None = None
+    assumptions: Assumptions = Field(default_factory=Assumptions)
+    confidentiality: Confidentiality = Field(default_factory=Confidentiality)
+    small_numbers: SmallNumbers = Field(default_factory=SmallNumbers)
+    skills_gap_weights: SkillsGapWeights = Field(default_factory=SkillsGapWeights)
+    report: ReportSettings = Field(default_factory=ReportSettings)
+    folders: Folders = Field(default_factory=Folders)
+
+    @field_validator("period")
+    @classmethod
+    def _check_period(cls, value: str | None) -> str | None:
+        if value is not None:
+            from .periods import parse_period
+
+            parse_period(value)
+        return value
+
+    @classmethod
+    def load(cls, path: Path) -> "Settings":
+        """Read and validate `gtec.toml`; a bad file is a usage error that names the key."""
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise UsageError(f"{path}: TOML illisible ({exc}).") from None
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            lines = [
+                f"{path}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+                for err in exc.errors()
+            ]
+            raise UsageError("Réglages invalides :\n" + "\n".join(lines)) from None
+
+
+TEMPLATE = """\
+# gtec workspace settings. Every key is optional: the value shown is the default.
+# Territories are qualified references MESH:CODE: fr, reg:44, dep:52, arr:522, ze:2109,
+# be:4419 (France Travail employment area), epci:200072999, com:52269.
+
+# Period new drops belong to when `gtec ingest --period` is not given (2026, 2026-T4).
+period = "{period}"
+
+[territory]
+name = "{name}"
+code = "{code}"
+# A custom territory instead of an official code: Insee codes of its communes.
+communes = []
+# Territories the diagnostic compares with (the Langres GTEC used the département,
+# the région and a neighbouring zone d'emploi).
+comparisons = {comparisons}
+
+[assumptions]
+# End-of-career departures: people whose age + horizon reaches this age leave.
+retirement_age = 64
+# Other retirement ages reported as scenarios.
+retirement_scenarios = [62, 67]
+# Horizons, in years, for expected departures and job openings.
+horizons = [2, 5, 10]
+
+[confidentiality]
+# Statistical secrecy on figures built from company audits (confidentiality.md).
+# Frequency rule: a published cell comes from at least this many companies.
+min_companies = 3
+# Dominance rule: one company holding this share or more of a cell's value hides it.
+dominance_share = 0.85
+
+[small_numbers]
+# Indicators whose base is below these are flagged as fragile.
+min_companies = 5
+min_people = 30
+
+[skills_gap_weights]
+# Weights of the skills-gap score (normalised components); printed in the report.
+occupation_gap = 0.30
+audit_difficult_share = 0.25
+bmo_difficult_share = 0.15
+tension_class = 0.15
+missing_skills = 0.15
+
+[report]
+language = "fr"        # fr or en
+output_dir = "reports"
+
+[folders]
+inbox = "inbox"            # gtec refresh takes new files from here
+quarantine = "quarantine"  # invalid files go here with their error report
+logs = "logs"
+"""

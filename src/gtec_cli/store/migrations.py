@@ -1,0 +1,79 @@
+"""Named schema migrations, applied in order, each in one transaction with its record.
+
+`PRAGMA user_version` holds how many migrations the file has; `schema_migrations` names them. To
+change the schema, append a migration: never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from .schema import TABLES_V1, create_table_sql
+
+
+def _m001_initial(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE drops (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  period TEXT NOT NULL,
+  file_name TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size_bytes INTEGER,
+  ingested_at TEXT NOT NULL,
+  gtec_version TEXT,
+  row_counts TEXT NOT NULL DEFAULT '{}',
+  metadata TEXT NOT NULL DEFAULT '{}',
+  warnings INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'replaced')),
+  replaced_by INTEGER REFERENCES drops(id)
+)"""
+    )
+    # The same content is stored once while active (renamed copies included).
+    db.execute("CREATE UNIQUE INDEX drops_active_sha ON drops(sha256) WHERE status = 'active'")
+    db.execute("CREATE INDEX drops_kind_period ON drops(kind, period)")
+    for name, columns in TABLES_V1.items():
+        db.execute(create_table_sql(name, columns))
+        db.execute(f'CREATE INDEX "{name}_drop" ON "{name}"(drop_id)')
+
+
+#: (name, function) in application order. Position + 1 is the schema version it produces.
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+    ("001_initial", _m001_initial),
+]
+
+
+def schema_version(db: sqlite3.Connection) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite3.Connection, migrations=None) -> list[str]:
+    """Apply the migrations the file lacks; return their names. Each is atomic with its record."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    current = schema_version(db)
+    if current > len(migrations):
+        from ..errors import UsageError
+
+        raise UsageError(
+            f"Le stockage est au schéma {current}, plus récent que cette version de gtec "
+            f"({len(migrations)}) : mettez gtec à jour."
+        )
+    applied = []
+    for version, (name, apply) in enumerate(migrations[current:], start=current + 1):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            apply(db)
+            db.execute(
+                "INSERT INTO schema_migrations VALUES (?, datetime('now'))", (name,)
+            )
+            db.execute(f"PRAGMA user_version = {version}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied

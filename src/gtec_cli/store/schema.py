@@ -1,0 +1,82 @@
+"""The tables of the store, as data: name -> ordered (column, SQLite type) pairs.
+
+Every data table also has `drop_id` (the drop it came from), `sheet` and `row` (where in the source
+file, 1-based spreadsheet row), so every figure can be traced back to its cell. Table and column
+names are English and stable: they are the analysts' API (`gtec extract TABLE`).
+"""
+
+from __future__ import annotations
+
+TRACE_COLUMNS = (("drop_id", "INTEGER NOT NULL"), ("sheet", "TEXT"), ("row", "INTEGER"))
+
+#: Tables of the observatory workbook (kind `opeq`) and of the company audits (kind `audit`).
+TABLES_V1: dict[str, tuple[tuple[str, str], ...]] = {
+    # --- observatory (opeq) ---
+    "population": (
+        ("territory", "TEXT NOT NULL"), ("year", "INTEGER NOT NULL"), ("sex", "TEXT"),
+        ("age_band", "TEXT"), ("age_min", "INTEGER"), ("age_max", "INTEGER"), ("people", "REAL"),
+    ),
+    "employment": (
+        ("territory", "TEXT NOT NULL"), ("year", "INTEGER NOT NULL"), ("naf", "TEXT"),
+        ("occupation", "TEXT"), ("occupation_system", "TEXT"), ("age_band", "TEXT"),
+        ("age_min", "INTEGER"), ("age_max", "INTEGER"), ("sex", "TEXT"), ("people", "REAL"),
+    ),
+    "establishments": (
+        ("territory", "TEXT NOT NULL"), ("year", "INTEGER NOT NULL"), ("naf", "TEXT"),
+        ("size_class", "TEXT"), ("establishments", "REAL"),
+    ),
+    "jobseekers": (
+        ("territory", "TEXT NOT NULL"), ("period", "TEXT NOT NULL"), ("occupation", "TEXT"),
+        ("category", "TEXT"), ("age_band", "TEXT"), ("age_min", "INTEGER"), ("age_max", "INTEGER"),
+        ("people", "REAL"),
+    ),
+    "offers": (
+        ("territory", "TEXT NOT NULL"), ("period", "TEXT NOT NULL"), ("occupation", "TEXT"),
+        ("offers", "REAL"),
+    ),
+    "training": (
+        ("territory", "TEXT NOT NULL"), ("year", "INTEGER NOT NULL"), ("title", "TEXT"),
+        ("level", "TEXT"), ("speciality", "TEXT"), ("occupation", "TEXT"), ("leavers", "REAL"),
+        ("graduates", "REAL"), ("apprentices", "REAL"), ("insertion_rate_6m", "REAL"),
+    ),
+    # --- company audits (audit) ---
+    "companies": (
+        ("siret", "TEXT NOT NULL"), ("name", "TEXT"), ("naf", "TEXT"), ("headcount", "REAL"),
+        ("commune", "TEXT"), ("company_type", "TEXT"), ("club_member", "INTEGER"),
+    ),
+    "workforce": (
+        ("siret", "TEXT NOT NULL"), ("occupation", "TEXT"), ("age_band", "TEXT"),
+        ("age_min", "INTEGER"), ("age_max", "INTEGER"), ("sex", "TEXT"), ("contract", "TEXT"),
+        ("headcount", "REAL"),
+    ),
+    "departures": (
+        ("siret", "TEXT NOT NULL"), ("occupation", "TEXT"), ("horizon", "TEXT"),
+        ("retirements", "REAL"), ("other_departures", "REAL"), ("knowhow_at_risk", "TEXT"),
+    ),
+    "hires": (
+        ("siret", "TEXT NOT NULL"), ("occupation", "TEXT"), ("horizon", "TEXT"),
+        ("positions", "REAL"), ("contract", "TEXT"), ("cadre", "INTEGER"), ("difficult", "INTEGER"),
+        ("reasons", "TEXT"), ("months_to_fill", "REAL"),
+    ),
+    "missing_skills": (
+        ("siret", "TEXT NOT NULL"), ("skill", "TEXT"), ("skill_code", "TEXT"),
+        ("occupation", "TEXT"), ("people", "REAL"), ("criticality", "INTEGER"),
+        ("trainable_inhouse", "INTEGER"), ("single_holder", "INTEGER"),
+    ),
+    "assessments": (
+        ("siret", "TEXT NOT NULL"), ("theme", "TEXT"), ("score", "INTEGER"), ("comment", "TEXT"),
+    ),
+    "cooperation": (
+        ("siret", "TEXT NOT NULL"), ("cooperation_type", "TEXT"), ("direction", "TEXT"),
+        ("occupation", "TEXT"), ("skill", "TEXT"), ("people", "REAL"), ("period_note", "TEXT"),
+        ("comment", "TEXT"),
+    ),
+}
+
+
+def create_table_sql(name: str, columns: tuple[tuple[str, str], ...]) -> str:
+    cols = ",\n  ".join(f'"{c}" {t}' for c, t in (*TRACE_COLUMNS, *columns))
+    return (
+        f'CREATE TABLE "{name}" (\n  {cols},\n'
+        '  FOREIGN KEY (drop_id) REFERENCES drops(id) ON DELETE CASCADE\n)'
+    )
