@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from .schema import TABLES_V1, create_table_sql
+from .schema import TABLES_V1, TABLES_V2, create_table_sql
 
 
 def _m001_initial(db: sqlite3.Connection) -> None:
@@ -38,9 +38,18 @@ def _m001_initial(db: sqlite3.Connection) -> None:
         db.execute(f'CREATE INDEX "{name}_drop" ON "{name}"(drop_id)')
 
 
+def _m002_public_sources(db: sqlite3.Connection) -> None:
+    for name, columns in TABLES_V2.items():
+        db.execute(create_table_sql(name, columns))
+        db.execute(f'CREATE INDEX "{name}_drop" ON "{name}"(drop_id)')
+    db.execute('CREATE INDEX "bmo_territory" ON bmo(territory, year)')
+    db.execute('CREATE INDEX "tension_lookup" ON tension(territory, occupation)')
+
+
 #: (name, function) in application order. Position + 1 is the schema version it produces.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
+    ("002_public_sources", _m002_public_sources),
 ]
 
 

@@ -74,6 +74,43 @@ TABLES_V1: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+#: Tables of the public files observatories start from (migration 002). Census population by age
+#: goes to `population` (kind `insee`), so one indicator serves observatory and census figures.
+TABLES_V2: dict[str, tuple[tuple[str, str], ...]] = {
+    # France Travail BMO survey: one row = employment area (x département) x occupation x year.
+    # Masked cells (`*`) are NULL with their flag set: missing, never 0.
+    "bmo": (
+        ("year", "INTEGER NOT NULL"), ("territory", "TEXT NOT NULL"),  # be:4419
+        ("area_name", "TEXT"), ("zoning", "TEXT"),  # BE19 ... BE26: the zoning vintage
+        ("dep", "TEXT"), ("reg", "TEXT"), ("occupation", "TEXT NOT NULL"),
+        ("occupation_system", "TEXT"),  # fap2009 before 2024, fap2021 after
+        ("occupation_label", "TEXT"), ("family", "TEXT"), ("family_label", "TEXT"),
+        ("projects", "REAL"), ("difficult", "REAL"), ("seasonal", "REAL"),
+        ("projects_masked", "INTEGER NOT NULL DEFAULT 0"),
+        ("difficult_masked", "INTEGER NOT NULL DEFAULT 0"),
+        ("seasonal_masked", "INTEGER NOT NULL DEFAULT 0"), ("clpe", "TEXT"),
+    ),
+    # Tension indicators: Dares by FAP x geography (2019), France Travail by ROME x area (2021).
+    "tension": (
+        ("source", "TEXT NOT NULL"),  # dares or france-travail
+        ("year", "INTEGER NOT NULL"), ("territory", "TEXT NOT NULL"),  # fr, reg:44, dep:52, be:4419
+        ("occupation", "TEXT NOT NULL"), ("occupation_system", "TEXT"),  # fap225, fap87, rome
+        ("employment", "REAL"), ("tension_value", "REAL"), ("tension_class", "INTEGER"),
+        ("hiring_intensity", "INTEGER"), ("training_link", "INTEGER"), ("labour_shortage", "INTEGER"),
+        ("non_durable_employment", "INTEGER"), ("working_conditions", "INTEGER"),
+        ("geographic_mismatch", "INTEGER"), ("offers", "REAL"), ("jobseekers_abc", "REAL"),
+    ),
+    # Dares, Portraits statistiques des métiers: national employed by FAP x age band (thousands).
+    "workforce_age_national": (
+        ("period", "TEXT NOT NULL"),  # 2017-2019
+        ("occupation", "TEXT NOT NULL"),  # domain (1 char), FAP-87 (3), FAP-225 (5) or ENSEMBLE
+        ("level", "TEXT NOT NULL"),  # domain, fap87, fap225, all
+        ("label", "TEXT"), ("age_band", "TEXT NOT NULL"), ("age_min", "INTEGER"),
+        ("age_max", "INTEGER"), ("employed_thousands", "REAL"),
+    ),
+}
+
+
 def create_table_sql(name: str, columns: tuple[tuple[str, str], ...]) -> str:
     cols = ",\n  ".join(f'"{c}" {t}' for c, t in (*TRACE_COLUMNS, *columns))
     return (
