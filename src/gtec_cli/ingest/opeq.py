@@ -30,8 +30,10 @@ def read(path: Path, report: Report, probe: Probe, options: dict) -> Parsed | No
             frame["occupation_system"] = frame["occupation"].map(nom.occupation_system)
         table = specs[key].table
         tables[table] = frame
-        for territory in frame["territory"].dropna().unique():
-            keys.add(f"{table}|{territory}")
+        # Two drops double count only where they share a table, a territory and a year/period.
+        when = "year" if "year" in frame.columns else "period"
+        for territory, at in frame[["territory", when]].dropna().drop_duplicates().itertuples(index=False):
+            keys.add(f"{table}|{territory}|{at}")
         metadata["sheets"][table] = {
             "rows": len(frame), "masked": result.masked, "totals_skipped": result.totals_skipped,
             "years": sorted({int(y) for y in frame["year"].dropna()}) if "year" in frame else None,

@@ -1,3 +1,3 @@
 """One module per group of commands; importing them registers the commands on the app."""
 
-from . import init, ingest, status  # noqa: F401
+from . import init, ingest, refresh, status  # noqa: F401

@@ -24,12 +24,11 @@ def refresh(
     produits avec les données valides) ; 75 une autre exécution tient l'espace de travail (rien n'est
     fait) ; 70 erreur interne (voir le journal)."""
     from ...refresh import refresh as run_refresh
-    from ...report.batch import render_period_reports
 
     if not sys.stderr.isatty():
         STATE.quiet = True  # cron mails whatever is printed: only failures speak
     ws = workspace()
-    result = run_refresh(ws, period=period, render=render_period_reports)
+    result = run_refresh(ws, period=period, render=_render)
     if STATE.json:
         emit_json(result.to_dict())
     elif result.nothing_to_do:
@@ -48,3 +47,10 @@ def refresh(
         say(f"Journal : {result.log_file}")
     if result.exit_code:
         raise typer.Exit(result.exit_code)
+
+
+def _render(ws, store, period):
+    """Render the period's diagnostic and plan (imported late: the lock is taken first)."""
+    from ...report.batch import render_period_reports
+
+    return render_period_reports(ws, store, period)
