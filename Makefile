@@ -21,7 +21,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	@rm -rf $(DEMO)
-	$(GTEC) init $(DEMO) --territory "arr:522" --name "Pays de Langres" --quiet
+	$(GTEC) --quiet init $(DEMO) --territory "arr:522" --name "Pays de Langres" --period 2026-T4
 	$(GTEC) --workspace $(DEMO) ingest data/sample/opeq/*.xlsx data/sample/audits/*.xlsx --period 2026-T4
 	$(GTEC) --workspace $(DEMO) status
 

@@ -65,7 +65,8 @@ AGE = Column("age_band", ("tranche d age", "tranche age", "classe d age", "age",
 NAF = Column("naf", ("naf", "code naf", "secteur", "code secteur", "ape", "code ape", "naf rev 2",
                      "secteur naf"), nom.naf, label="Secteur (NAF)", example="25.73A", totals_marker=True)
 OCCUPATION = Column("occupation", ("metier", "code metier", "code rome", "rome", "fap", "code fap",
-                                   "profession", "occupation", "code profession"),
+                                   "profession", "occupation", "code profession", "metier rome",
+                                   "metier fap", "code metier rome", "metier code rome"),
                     nom.occupation, label="Métier (ROME ou FAP)", example="H2913", totals_marker=True)
 PERIOD = Column("period", ("periode", "mois", "trimestre", "date"), _period_text, required=True,
                 label="Période", example="2025-T4")
@@ -226,7 +227,7 @@ DIRECTION = _opts({"offre": ["propose", "offer", "offre", "peut offrir", "propos
                    "besoin": ["recherche", "need", "demande", "a besoin"]})
 
 COMPANY_REF = Column("siret", ("siret", "n siret", "numero siret", "siret etablissement", "entreprise siret"),
-                     nom.siret, label="SIRET", example="52121436700018", totals_marker=True,
+                     nom.siret, label="SIRET", example="52121436100011", totals_marker=True,
                      help="14 chiffres; dans un classeur par entreprise, la colonne peut être omise.")
 
 
@@ -241,7 +242,7 @@ AUDIT_SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "entreprise", "companies", "Entreprise", ("company", "entreprises", "identification", "societe"),
         (Column("siret", COMPANY_REF.aliases, nom.siret, required=True, label="SIRET",
-                example="52121436700018"),
+                example="52121436100011"),
          Column("name", ("raison sociale", "nom de l entreprise", "entreprise", "denomination",
                          "societe", "nom entreprise", "company"), parse_text, required=True,
                 label="Raison sociale", example="Coutellerie du Bassigny"),
