@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import typer
+
 from .. import app
 from ..common import STATE, emit_json, err, say, workspace
 
 
 @app.command()
-def status() -> None:
+def status(
+    drops: bool = typer.Option(False, "--drops", help="Lister chaque dépôt (fichier, empreinte SHA-256, date)."),
+) -> None:
     """Montrer le contenu de l'espace de travail : dépôts, périodes, sources et millésimes,
     nombre de lignes, ce qui est à actualiser."""
     from rich.table import Table
@@ -28,14 +32,17 @@ def status() -> None:
     if not info["drops"]:
         say("Aucun dépôt : enregistrez des fichiers avec `gtec ingest FICHIERS`.")
         return
-    table = Table(title="Dépôts", title_justify="left", show_lines=False)
-    for col in ("n°", "type", "période", "fichier", "lignes", "avert.", "enregistré le", "SHA-256"):
-        table.add_column(col, overflow="fold")
-    for d in info["drops"]:
-        table.add_row(str(d["id"]), d["kind"], d["period"], d["file_name"], str(d["rows"]),
-                      str(d["warnings"]), d["ingested_at"][:16].replace("T", " "), d["sha256"][:12])
-    if not STATE.quiet:
-        err.print(table)
+    if drops or len(info["drops"]) <= 8:
+        table = Table(title="Dépôts", title_justify="left", show_lines=False)
+        for col in ("n°", "type", "période", "fichier", "lignes", "avert.", "enregistré le", "SHA-256"):
+            table.add_column(col, overflow="fold")
+        for d in info["drops"]:
+            table.add_row(str(d["id"]), d["kind"], d["period"], d["file_name"], str(d["rows"]),
+                          str(d["warnings"]), d["ingested_at"][:16].replace("T", " "), d["sha256"][:12])
+        if not STATE.quiet:
+            err.print(table)
+    else:
+        say(f"{len(info['drops'])} dépôts actifs (détail : gtec status --drops).")
     sources = Table(title="Sources", title_justify="left")
     for col in ("type", "dépôts", "périodes", "couverture", "lignes", "état"):
         sources.add_column(col, overflow="fold")
