@@ -5,32 +5,70 @@ from __future__ import annotations
 from .periods import parse_period
 
 
-def _coverage(drops) -> str:
-    """Years/periods, territories and companies a kind's drops cover, from their metadata."""
-    years, periods, territories, companies, masked = set(), set(), set(), 0, 0
+def coverage_detail(drops) -> dict:
+    """What a kind's drops cover, from the metadata their readers wrote: years, periods,
+    territories, occupations, companies, zoning or census vintages, and the quirks counted on the
+    way in (masked cells, rows without a tension class, unknown codes)."""
+    years, periods, territories, vintages = set(), set(), set(), set()
+    companies = masked = without_class = unknown = extra_territories = occupations = 0
     for d in drops:
         meta = d.metadata
         companies += meta.get("companies", 0) or 0
-        for sheet in (meta.get("sheets") or {}).values() if isinstance(meta.get("sheets"), dict) else []:
+        sheets = meta.get("sheets") if isinstance(meta.get("sheets"), dict) else {}
+        for sheet in sheets.values():
             years.update(sheet.get("years") or [])
             periods.update(sheet.get("periods") or [])
             territories.update(sheet.get("territories") or [])
             masked += sum((sheet.get("masked") or {}).values())
         years.update(meta.get("years") or [])
-        territories.update(meta.get("territories") or [])
+        listed = meta.get("territories") or []
+        territories.update(listed)
+        # Census drops of 35 000 communes list a sample only, with the full count beside it.
+        extra_territories += max(0, (meta.get("territories_count") or 0) - len(listed))
         masked += meta.get("masked_cells", 0) or 0
+        without_class += meta.get("rows_without_class", 0) or 0
+        unknown += meta.get("unknown_codes", 0) or 0
+        # A count per drop, not a list: the largest tells how many occupations a year covers.
+        occupations = max(occupations, meta.get("occupations", 0) or 0)
+        if meta.get("vintage"):
+            vintages.add(str(meta["vintage"]))
+    return {
+        "years": sorted(years), "periods": sorted(periods),
+        "territories": len(territories) + extra_territories,
+        "territories_sample": sorted(territories)[:4], "occupations": occupations,
+        "companies": companies, "vintages": sorted(vintages), "masked_cells": masked,
+        "rows_without_class": without_class, "unknown_codes": unknown,
+    }
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def _coverage(drops) -> str:
+    """One line for people: vintage, years, territories, occupations, and the counted quirks."""
+    c = coverage_detail(drops)
+    years = c["years"]
     parts = []
+    if c["vintages"]:
+        parts.append(f"millésime {', '.join(c['vintages'])}")
     if years:
         parts.append(f"années {min(years)}–{max(years)}" if len(years) > 1 else f"année {min(years)}")
-    if periods:
-        parts.append(f"périodes {', '.join(sorted(periods))}")
-    if territories:
-        shown = ", ".join(sorted(territories)[:4]) + ("…" if len(territories) > 4 else "")
-        parts.append(f"{len(territories)} territoire(s) ({shown})")
-    if companies:
-        parts.append(f"{companies} entreprise(s)")
-    if masked:
-        parts.append(f"{masked} cellule(s) masquée(s)")
+    if c["periods"]:
+        parts.append(f"périodes {', '.join(c['periods'])}")
+    if c["territories"]:
+        shown = ", ".join(c["territories_sample"]) + ("…" if c["territories"] > 4 else "")
+        parts.append(f"{_n(c['territories'])} territoire(s) ({shown})")
+    if c["occupations"]:
+        parts.append(f"{_n(c['occupations'])} métier(s)")
+    if c["companies"]:
+        parts.append(f"{c['companies']} entreprise(s)")
+    if c["masked_cells"]:
+        parts.append(f"{_n(c['masked_cells'])} cellule(s) masquée(s)")
+    if c["rows_without_class"]:
+        parts.append(f"{_n(c['rows_without_class'])} ligne(s) sans catégorie de tension")
+    if c["unknown_codes"]:
+        parts.append(f"{_n(c['unknown_codes'])} code(s) hors nomenclature")
     return " ; ".join(parts) or "—"
 
 
@@ -51,6 +89,7 @@ def workspace_status(ws, store) -> dict:
             "latest_period": periods[-1],
             "rows": sum(sum(d.row_counts.values()) for d in ds),
             "coverage": _coverage(ds),
+            "coverage_detail": coverage_detail(ds),
             "vintages": sorted({str(d.metadata["vintage"]) for d in ds if d.metadata.get("vintage")}),
             # Audits and observatory drops are expected every period; public files are yearly.
             "stale": parse_period(periods[-1]) < parse_period(current) if kind in ("audit", "opeq")

@@ -61,7 +61,8 @@ def register(kind: Kind) -> Kind:
 
 
 #: Modules that define kinds; importing one registers its kinds.
-KIND_MODULES = ("gtec_cli.ingest.opeq", "gtec_cli.ingest.audit")
+KIND_MODULES = ("gtec_cli.ingest.opeq", "gtec_cli.ingest.audit", "gtec_cli.plan.followup",
+                *(f"gtec_cli.ingest.public.{m}" for m in ("bmo", "tension", "dares_age", "census")))
 
 
 def all_kinds() -> dict[str, Kind]:
