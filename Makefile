@@ -21,9 +21,13 @@ install: $(STAMP)
 
 run: $(STAMP)
 	@rm -rf $(DEMO)
-	$(GTEC) --quiet init $(DEMO) --territory "arr:522" --name "Pays de Langres" --period 2026-T4
+	$(GTEC) --quiet init $(DEMO) --territory "arr:522" --name "Pays de Langres" --period 2026-T4 \
+	    --alias be:4419 --alias epci:200072999
 	$(GTEC) --workspace $(DEMO) ingest data/sample/opeq/*.xlsx data/sample/audits/*.xlsx --period 2026-T4
+	$(GTEC) --workspace $(DEMO) ingest --period 2026-T4 data/reference/dares/tensions.csv \
+	    data/reference/france-travail/cities-tension-utf8.csv data/reference/dares/age_2017_2019_3niv.csv
 	$(GTEC) --workspace $(DEMO) status
+	$(GTEC) --workspace $(DEMO) indicators --headline
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -29,12 +29,22 @@ class Territory(_Section):
     communes: list[str] = Field(default_factory=list)
     #: Comparison territories, as qualified references.
     comparisons: list[str] = Field(default_factory=list)
+    #: The same territory in other meshes, for sources that do not publish the territory's own
+    #: mesh (the Langres arrondissement is the BMO employment area `be:4419`).
+    aliases: list[str] = Field(default_factory=list)
 
 
 class Assumptions(_Section):
     retirement_age: int = Field(64, ge=55, le=75)
     retirement_scenarios: list[int] = Field(default_factory=lambda: [62, 67])
     horizons: list[int] = Field(default_factory=lambda: [2, 5, 10])
+    #: Horizon of the headline figures and of the skills-gap score.
+    main_horizon: int = Field(5, ge=1, le=20)
+    #: An open top age band of a workforce (`60+`) is read as this many years (60-64) when it must
+    #: be split; population bands are never split this way.
+    open_age_band_width: int = Field(5, ge=1, le=30)
+    #: Job seekers counted by offers_per_jobseeker and local_supply: category A, or A+B+C.
+    jobseeker_categories: Literal["A", "ABC"] = "A"
 
 
 class Confidentiality(_Section):
@@ -47,6 +57,7 @@ class Confidentiality(_Section):
 class SmallNumbers(_Section):
     min_companies: int = Field(5, ge=1)
     min_people: int = Field(30, ge=1)
+    min_projects: int = Field(30, ge=1)
 
 
 class SkillsGapWeights(_Section):
@@ -55,6 +66,18 @@ class SkillsGapWeights(_Section):
     bmo_difficult_share: float = 0.15
     tension_class: float = 0.15
     missing_skills: float = 0.15
+
+
+class Triangulation(_Section):
+    #: Audit evidence says "difficult" when the audited difficult share reaches this (%).
+    audit_difficult_share: float = Field(50.0, ge=0, le=100)
+    #: Public evidence says "tense" when the BMO difficult share reaches this (%)…
+    bmo_difficult_share: float = Field(50.0, ge=0, le=100)
+    #: … or the official tension class reaches this (1-5).
+    tension_class: int = Field(4, ge=1, le=5)
+    #: … or offers per job seeker reach this; unset: shown but not used (its scale depends on
+    #: whether offers and job seekers are flows or stocks).
+    offers_per_jobseeker: float | None = Field(None, gt=0)
 
 
 class ReportSettings(_Section):
@@ -78,6 +101,7 @@ class Settings(_Section):
     confidentiality: Confidentiality = Field(default_factory=Confidentiality)
     small_numbers: SmallNumbers = Field(default_factory=SmallNumbers)
     skills_gap_weights: SkillsGapWeights = Field(default_factory=SkillsGapWeights)
+    triangulation: Triangulation = Field(default_factory=Triangulation)
     report: ReportSettings = Field(default_factory=ReportSettings)
     folders: Folders = Field(default_factory=Folders)
 
@@ -123,6 +147,9 @@ communes = []
 # Territories the diagnostic compares with (the Langres GTEC used the département,
 # the région and a neighbouring zone d'emploi).
 comparisons = {comparisons}
+# The same territory in other meshes, for sources that do not publish the territory's own mesh
+# (the BMO survey is by employment area: the Langres arrondissement is be:4419).
+aliases = {aliases}
 
 [assumptions]
 # End-of-career departures: people whose age + horizon reaches this age leave.
@@ -131,6 +158,12 @@ retirement_age = 64
 retirement_scenarios = [62, 67]
 # Horizons, in years, for expected departures and job openings.
 horizons = [2, 5, 10]
+# Horizon of the headline figures and of the skills-gap score.
+main_horizon = 5
+# An open top age band of a workforce (60+) is read as this many years (60-64) when split.
+open_age_band_width = 5
+# Job seekers counted by offers per job seeker and local supply: "A" or "ABC" (A+B+C).
+jobseeker_categories = "A"
 
 [confidentiality]
 # Statistical secrecy on figures built from company audits (confidentiality.md).
@@ -143,6 +176,7 @@ dominance_share = 0.85
 # Indicators whose base is below these are flagged as fragile.
 min_companies = 5
 min_people = 30
+min_projects = 30  # BMO hiring projects
 
 [skills_gap_weights]
 # Weights of the skills-gap score (normalised components); printed in the report.
@@ -151,6 +185,14 @@ audit_difficult_share = 0.25
 bmo_difficult_share = 0.15
 tension_class = 0.15
 missing_skills = 0.15
+
+[triangulation]
+# Audit evidence says "difficult" from this difficult share (%), public evidence says "tense"
+# from this BMO difficult share (%) or this tension class (1-5). Add
+# offers_per_jobseeker = 1.0 to use that ratio too.
+audit_difficult_share = 50
+bmo_difficult_share = 50
+tension_class = 4
 
 [report]
 language = "fr"        # fr or en

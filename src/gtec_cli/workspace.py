@@ -59,6 +59,7 @@ class Workspace:
         name: str = "Mon territoire",
         territory: str = "",
         comparisons: list[str] | None = None,
+        aliases: list[str] | None = None,
         period: str | None = None,
     ) -> "Workspace":
         """Create a workspace with a commented `gtec.toml` and an empty store."""
@@ -71,7 +72,8 @@ class Workspace:
             name=name.replace('"', "'"),
             code=territory,
             period=normalise_period(period or current_quarter()),
-            comparisons="[" + ", ".join(f'"{c}"' for c in comparisons) + "]",
+            comparisons=_toml_list(comparisons),
+            aliases=_toml_list(aliases or []),
         )
         (root / SETTINGS_FILE).write_text(text, encoding="utf-8")
         ws = cls(root.resolve(), Settings.load(root / SETTINGS_FILE))
@@ -106,3 +108,7 @@ def _default_comparisons(territory: str) -> list[str]:
     if territory.startswith(("arr:52", "be:44", "epci:200072999")):
         return ["dep:52", "reg:44", "fr"]
     return ["fr"] if territory and territory != "fr" else []
+
+
+def _toml_list(items: list[str]) -> str:
+    return "[" + ", ".join(f'"{c}"' for c in items) + "]"

@@ -22,19 +22,25 @@ def init(
     ),
     comparison: Optional[list[str]] = typer.Option(
         None, "--compare", help="Territoire de comparaison (répétable) : dep:52, reg:44, fr."),
+    alias: Optional[list[str]] = typer.Option(
+        None, "--alias",
+        help="Le même territoire dans une autre maille, pour les sources qui ne publient pas la sienne "
+             "(répétable) : be:4419 (bassin BMO de Langres), epci:200072999.",
+    ),
     period: Optional[str] = typer.Option(None, "--period", help="Période courante (2026-T4)."),
 ) -> None:
     """Créer un espace de travail : gtec.toml commenté, stockage vide, dossiers inbox et reports."""
     from ... import nomenclatures as nom
     from ...workspace import Workspace
 
-    for ref in [territory, *(comparison or [])]:
+    for ref in [territory, *(comparison or []), *(alias or [])]:
         if ref:
             try:
                 nom.territory(ref)
             except ValueError as exc:
                 raise UsageError(f"Territoire invalide {ref!r} : {exc}") from None
-    ws = Workspace.create(folder, name=name, territory=territory, comparisons=comparison, period=period)
+    ws = Workspace.create(folder, name=name, territory=territory, comparisons=comparison,
+                          aliases=alias, period=period)
     if STATE.json:
         emit_json({"workspace": str(ws.root), "settings": str(ws.root / "gtec.toml")})
     say(f"Espace de travail créé dans {ws.root}")
