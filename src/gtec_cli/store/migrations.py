@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from .schema import TABLES_V1, TABLES_V2, create_table_sql
+from .schema import TABLES_V1, TABLES_V2, TABLES_V3, create_table_sql
 
 
 def _m001_initial(db: sqlite3.Connection) -> None:
@@ -46,14 +46,30 @@ def _m002_public_sources(db: sqlite3.Connection) -> None:
     db.execute('CREATE INDEX "tension_lookup" ON tension(territory, occupation)')
 
 
+def _m003_plan_followup(db: sqlite3.Connection) -> None:
+    for name, columns in TABLES_V3.items():
+        db.execute(create_table_sql(name, columns))
+        db.execute(f'CREATE INDEX "{name}_drop" ON "{name}"(drop_id)')
+
+
+def _m004_population_age_family(db: sqlite3.Connection) -> None:
+    # Insee census files publish two band families for the same people (0-14 ... 90+ and 0-19,
+    # 20-64, 65+). Both are kept (the ageing index needs 0-19 and 65+); rows of the second family
+    # carry age_family = 'alternative' and are left out of any sum over ages. NULL = main bands.
+    db.execute('ALTER TABLE population ADD COLUMN "age_family" TEXT')
+
+
 #: (name, function) in application order. Position + 1 is the schema version it produces.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
     ("002_public_sources", _m002_public_sources),
+    ("003_plan_followup", _m003_plan_followup),
+    ("004_population_age_family", _m004_population_age_family),
 ]
 
 
 def schema_version(db: sqlite3.Connection) -> int:
+    """How many migrations the file has (`PRAGMA user_version`)."""
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 

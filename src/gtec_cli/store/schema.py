@@ -111,7 +111,22 @@ TABLES_V2: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+#: The action plan's follow-up workbook, filled by the committee and ingested back (kind `plan`,
+#: migration 003). One row per action of the plan the workbook was exported for (`plan_period`).
+TABLES_V3: dict[str, tuple[tuple[str, str], ...]] = {
+    "plan_followup": (
+        ("plan_period", "TEXT"), ("action_id", "TEXT NOT NULL"), ("title", "TEXT"),
+        ("horizon", "TEXT"), ("priority", "REAL"), ("owner", "TEXT"),
+        ("status", "TEXT"),  # a lancer, en cours, fait, abandonne
+        ("previous_status", "TEXT"),  # status pre-filled at export (the last committee's)
+        ("due_date", "TEXT"),  # ISO date
+        ("progress", "TEXT"), ("indicators", "TEXT"),  # triggering values at export, as printed
+    ),
+}
+
+
 def create_table_sql(name: str, columns: tuple[tuple[str, str], ...]) -> str:
+    """`CREATE TABLE` of a data table: the trace columns, then `columns`, dropped with its drop."""
     cols = ",\n  ".join(f'"{c}" {t}' for c, t in (*TRACE_COLUMNS, *columns))
     return (
         f'CREATE TABLE "{name}" (\n  {cols},\n'
