@@ -139,8 +139,8 @@ def naf(value: object) -> str:
     raw = as_code_text(value).upper().replace(" ", "")
     if re.fullmatch(r"[A-U]", raw):
         return raw
-    if re.fullmatch(r"\d\.\d{2}[A-Z]|\d\.\d{1,2}|\d{3,4}[A-Z]?", raw) and not raw.startswith("0"):
-        raw = "0" + raw  # 1.11Z, 111Z: the division lost its leading zero
+    if re.fullmatch(r"\d\.\d{1,2}[A-Z]?|\d{3}[A-Z]?", raw):
+        raw = "0" + raw  # 1.11Z, 111Z: the division lost its leading zero (2571Z is whole)
     if re.fullmatch(r"\d", raw):
         raw = "0" + raw
     match = NAF_RE.match(raw)

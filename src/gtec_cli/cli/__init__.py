@@ -68,8 +68,9 @@ from . import commands  # noqa: E402,F401  (registers the commands on `app`)
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `gtec` script; returns the process exit code."""
     try:
-        app(args=argv, standalone_mode=False)
-        return 0
+        # Without standalone mode, click returns the code of a `typer.Exit` instead of raising it.
+        code = app(args=argv, standalone_mode=False)
+        return code if isinstance(code, int) else 0
     except typer.Exit as exc:
         return exc.exit_code
     except GtecError as exc:

@@ -31,6 +31,8 @@ def read(path: Path, report: Report, probe: Probe, options: dict) -> Parsed | No
                      sheet=specs["entreprise"].title,
                      fix="Remplissez une ligne par entreprise (SIRET, raison sociale, NAF, effectif…).")
         return None
+    if not sirets:
+        return None  # every SIRET was refused, and the report says why at its cell
     single = sirets[0] if len(companies) == 1 else None
     tables = {"companies": companies}
     for key, result in results.items():

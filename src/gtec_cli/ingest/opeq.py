@@ -27,7 +27,8 @@ def read(path: Path, report: Report, probe: Probe, options: dict) -> Parsed | No
     for key, result in results.items():
         frame = result.frame.drop(columns=[c for c in result.frame.columns if c.startswith("_")])
         if "occupation" in frame.columns and specs[key].table == "employment":
-            frame["occupation_system"] = frame["occupation"].map(nom.occupation_system)
+            systems = {c: nom.occupation_system(c) for c in frame["occupation"].dropna().unique()}
+            frame["occupation_system"] = frame["occupation"].map(systems)  # per code, not per row
         table = specs[key].table
         tables[table] = frame
         # Two drops double count only where they share a table, a territory and a year/period.

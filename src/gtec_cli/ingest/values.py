@@ -50,16 +50,19 @@ def norm_text(text: object) -> str:
 
 
 def is_empty(value: object) -> bool:
+    """A blank cell: None, '', spaces only, or NaN."""
     return value is None or (isinstance(value, str) and not value.strip()) or (
         isinstance(value, float) and value != value
     )
 
 
 def is_masked(value: object) -> bool:
+    """A token producers write for masked or unavailable figures (`*`, `s`, `nd`…)."""
     return isinstance(value, str) and value.strip().lower() in MASKED
 
 
 def is_excel_error(value: object) -> bool:
+    """An Excel error value typed or cached as text (`#N/A`, `#REF!`, `#VALEUR!`…)."""
     return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
 
 
@@ -97,6 +100,7 @@ def parse_count(value: object) -> float:
 
 
 def parse_int_in(lo: int, hi: int):
+    """A parser of whole numbers from `lo` to `hi` (scores, criticality)."""
     def parse(value: object) -> int:
         number = parse_number(value)
         if number != int(number) or not lo <= number <= hi:
@@ -119,6 +123,7 @@ def parse_rate(value: object) -> float:
 
 
 def parse_year(value: object) -> int:
+    """A four-digit year (1900–2100), from a number, text or a date cell."""
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.year
     number = parse_number(value)
@@ -140,6 +145,7 @@ def as_code_text(value: object) -> str:
 
 
 def parse_text(value: object) -> str:
+    """Free text, stripped, as typed (never evaluated), at most Excel's 32 767 characters."""
     text = value if isinstance(value, str) else as_code_text(value)
     text = text.strip()
     if len(text) > MAX_CELL_CHARS:
@@ -153,6 +159,7 @@ _NO = {"non", "n", "no", "0", "faux", "false", "f"}
 
 
 def parse_bool(value: object) -> int:
+    """1 or 0 from oui/non, yes/no, x, vrai/faux, 1/0 or a boolean cell."""
     if isinstance(value, bool):
         return int(value)
     key = norm_text(as_code_text(value))
@@ -202,6 +209,7 @@ _SEX = {"h": "H", "homme": "H", "hommes": "H", "m": "H", "masculin": "H", "1": "
 
 
 def parse_sex(value: object) -> str:
+    """H, F, or T (both: Ensemble, Total) from the usual spellings and Insee's 1/2."""
     key = norm_text(as_code_text(value))
     if key in _SEX:
         return _SEX[key]

@@ -52,7 +52,7 @@ def validate(
             status = "valide" if validation.valid else "REFUSÉ"
             say(f"{path.name} : {status} ({validation.kind or 'type inconnu'}, "
                 f"{validation.report.n_errors} erreur(s), {validation.report.n_warnings} avertissement(s))",
-                style=None if validation.valid else "error")
+                style=None if validation.valid else "red")
             print_report(validation.report)
             if annotated:
                 say(f"  copie annotée : {annotated}")
