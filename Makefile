@@ -28,6 +28,8 @@ run: $(STAMP)
 	    data/reference/france-travail/cities-tension-utf8.csv data/reference/dares/age_2017_2019_3niv.csv
 	$(GTEC) --workspace $(DEMO) status
 	$(GTEC) --workspace $(DEMO) indicators --headline
+	$(GTEC) --workspace $(DEMO) report diagnostic --out reports/diagnostic-pays-de-langres-2026-T4.pdf
+	$(GTEC) --workspace $(DEMO) report plan --out reports/plan-pays-de-langres-2026-T4.pdf
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
