@@ -172,3 +172,10 @@ def test_triangulation_thresholds_are_settings():
     assert default.loc["H2913", "audit_signal"] == "difficile"
     assert moved.loc["H2913", "audit_signal"] == "non difficile"
     assert moved.loc["H2913", "public_signal"] == "non tendu" and moved.loc["H2913", "value"] == "accord"
+
+
+def test_triangulation_on_an_empty_workspace_says_no_data(gtec, workspace):
+    """Regression: with no audit and no public data the merge keys differed in dtype (exit 70)."""
+    result = gtec("-w", workspace.root, "indicators", "triangulation")
+    assert result.exit_code == 0, result.stderr
+    assert "aucune donnée" in result.stderr + result.stdout

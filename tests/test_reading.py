@@ -324,3 +324,14 @@ def test_letters_bound_regex(index):
     pattern = re.compile(safety._le_letters(bound) + "$")
     for other in {0, 25, 26, 701, 702, 16383, max(0, index - 1), index, min(16383, index + 1)}:
         assert bool(pattern.match(col_letter(other))) == (other <= index), (bound, other)
+
+
+def test_label_columns_starting_with_nom_are_not_personal_data():
+    """Regression: « Nom métier » and « NOM_REG » label columns were refused as people's names."""
+    from gtec_cli.ingest.tables import personal_header
+    from gtec_cli.ingest.values import norm_text
+
+    for header in ("Nom métier BMO", "NOM_REG", "Nom de l'entreprise", "Nom du territoire"):
+        assert not personal_header(norm_text(header)), header
+    for header in ("Nom", "NOMS", "Nom prénom", "Nom du salarié", "Prénom", "E-mail", "NIR"):
+        assert personal_header(norm_text(header)), header

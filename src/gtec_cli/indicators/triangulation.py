@@ -107,12 +107,17 @@ def _offers_evidence(codes, offers, jobseekers, tension, territories, s) -> pd.D
 def public_evidence(codes: list[str], level: str, *, bmo=None, tension=None, offers=None,
                     jobseekers=None, territories: Sequence[str], settings: Settings) -> pd.DataFrame:
     """BMO difficult share, tension class and factors, offers per job seeker for each code."""
-    base = pd.DataFrame({"occupation": list(dict.fromkeys(codes))})
+    base = _keyed(pd.DataFrame({"occupation": list(dict.fromkeys(codes))}))
     for part in (_bmo_evidence(codes, bmo if bmo is not None else pd.DataFrame(), territories, level),
                  _tension_evidence(codes, tension, territories, level),
                  _offers_evidence(codes, offers, jobseekers, tension, territories, settings)):
-        base = base.merge(part, on="occupation", how="left")
+        base = base.merge(_keyed(part), on="occupation", how="left")
     return base
+
+
+def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Occupation codes as text on both sides of a merge: an empty column defaults to float."""
+    return frame.astype({"occupation": object})
 
 
 def triangulation(hires=None, companies=None, missing_skills=None, bmo=None, tension=None,
@@ -143,7 +148,7 @@ def triangulation(hires=None, companies=None, missing_skills=None, bmo=None, ten
     level = "rome" if levels_found <= {"rome"} else "fap225"
     evidence = public_evidence(codes, level, bmo=bmo, tension=tension, offers=offers,
                                jobseekers=jobseekers, territories=territories, settings=s)
-    out = audit.merge(evidence, on="occupation", how="left")
+    out = _keyed(audit).merge(_keyed(evidence), on="occupation", how="left")
     out["occupation_level"] = out["occupation"].map(level_of)
     out = pd.concat([out, _public_only(codes, level, bmo, territories, s)], ignore_index=True)
     return c.finish(_signals(out, t, s), ["occupation", "occupation_level"])

@@ -91,8 +91,10 @@ class SheetSpec:
 
 # --- personal identifiers ----------------------------------------------------------------------
 _PERSONAL_HEADERS = re.compile(
-    r"^(prenoms?|first ?names?|last ?names?|surnames?|nom|noms|nom de famille|nom d usage|nom prenom|"
-    r"prenom nom|nom et prenom|nom du salarie|nom du contact|nom contact|nom de la personne|"
+    # A bare "Nom" is a person's name; "Nom métier" or "Nom de l'entreprise" are not.
+    r"^(noms?$|noms? (de famille|d usage|patronymique|de naissance|de jeune fille|prenoms?|et prenoms?|"
+    r"du salarie|des salaries|du contact|contact|de la personne|du responsable|du referent|du tuteur)|"
+    r"prenoms?|first ?names?|last ?names?|surnames?|"
     r"nir|numero de securite sociale|n securite sociale|n ss|no ss|numero ss|secu|insee salarie|"
     r"e ?mail|courriel|adresse mail|adresse e ?mail|mail|telephone|tel|portable|mobile|phone|"
     r"date de naissance|ne le|nee le|birth ?date|matricule|adresse personnelle)\b"
