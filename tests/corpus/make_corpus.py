@@ -29,6 +29,8 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from gtec_cli.errors import col_letter as col_letters
+
 HERE = Path(__file__).resolve().parent
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)
 
@@ -58,15 +60,6 @@ class Raw:
 
     def __init__(self, xml: str):
         self.xml = xml
-
-
-def col_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def cell_xml(ref: str, value: object) -> str:
