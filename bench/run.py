@@ -101,21 +101,28 @@ def main(argv: list[str] | None = None) -> int:
           f"charge {load_avg:.2f}, {time.strftime('%Y-%m-%d %H:%M')}")
     rows: list[dict] = []
     verdicts: list[tuple[str, bool]] = []
+    failed: list[str] = []
     for path in discover(args.names):
-        module = load(path)
         print(f"… {path.name}", file=sys.stderr, flush=True)
-        found = with_ratios(module.run())
+        try:  # one broken bench must not throw away the figures of the others
+            module = load(path)
+            found = with_ratios(module.run())
+        except Exception as exc:  # noqa: BLE001 - reported below, and in the exit code
+            failed.append(f"{path.name}: {type(exc).__name__}: {exc}")
+            continue
         rows += found
         if hasattr(module, "targets"):
             verdicts += module.targets(found)
     print(render(rows))
+    for failure in failed:
+        print(f"\nÉCHEC {failure}")
     if verdicts:
         print("\nObjectifs :")
         for sentence, ok in verdicts:
             print(f"  [{'ok' if ok else 'MANQUÉ'}] {sentence}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
-    return 1 if args.strict and not all(ok for _, ok in verdicts) else 0
+    return 1 if failed or (args.strict and not all(ok for _, ok in verdicts)) else 0
 
 
 if __name__ == "__main__":
