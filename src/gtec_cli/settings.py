@@ -85,6 +85,24 @@ class ReportSettings(_Section):
     output_dir: str = "reports"
 
 
+class Batch(_Section):
+    """Territories `gtec report diagnostic --all-territories` renders, one diagnostic each."""
+
+    #: Qualified references (`be:4418`, `dep:21`).
+    territories: list[str] = Field(default_factory=list)
+    #: Also every BMO employment area (2019 zoning) of these territories (`dep:52`): an
+    #: observatory covering a département produces the same portrait for each of its areas.
+    within: list[str] = Field(default_factory=list)
+    #: Render the workspace's own territory too (first).
+    include_workspace: bool = True
+
+    @field_validator("within", "territories", mode="before")
+    @classmethod
+    def _one_or_many(cls, value):
+        # `within = "dep:52"` reads as naturally as a list of one.
+        return [value] if isinstance(value, str) else value
+
+
 class Folders(_Section):
     inbox: str = "inbox"
     quarantine: str = "quarantine"
@@ -103,6 +121,7 @@ class Settings(_Section):
     skills_gap_weights: SkillsGapWeights = Field(default_factory=SkillsGapWeights)
     triangulation: Triangulation = Field(default_factory=Triangulation)
     report: ReportSettings = Field(default_factory=ReportSettings)
+    batch: Batch = Field(default_factory=Batch)
     folders: Folders = Field(default_factory=Folders)
 
     @field_validator("period")
@@ -197,6 +216,15 @@ tension_class = 4
 [report]
 language = "fr"        # fr or en
 output_dir = "reports"
+
+[batch]
+# gtec report diagnostic --all-territories renders one diagnostic per territory listed here,
+# in parallel (reports/TERRITORY/PERIOD/diagnostic.pdf). Qualified references, for example
+# territories = ["be:4418", "be:4420"]; within = "dep:52" adds every BMO employment area of
+# the département (be:4418, be:4419, be:4420).
+territories = []
+within = []
+include_workspace = true  # the workspace's own territory first
 
 [folders]
 inbox = "inbox"            # gtec refresh takes new files from here

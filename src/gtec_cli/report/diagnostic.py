@@ -53,6 +53,9 @@ def report_path(ws, period: str, *, name: str = "diagnostic", territory: str | N
 
 
 def _settings_for(ws, territory: str | None):
+    """The workspace settings, or those of another territory (`--territory`, batches): its code
+    and name, and comparisons taken from its own footprint (an area of the Côte-d'Or is compared
+    with the Côte-d'Or, not with the workspace's département)."""
     settings = ws.settings
     if territory and territory != settings.territory.code:
         from .. import nomenclatures as nom
@@ -63,10 +66,33 @@ def _settings_for(ws, territory: str | None):
             raise UsageError(f"Territoire invalide {territory!r} : {exc}") from None
         mesh, _, value = code.partition(":")
         name = "France" if code == "fr" else f"{nom.MESHES.get(mesh, mesh)} {value}"
+        footprint = nom.territory_footprint(code) if code != "fr" else None
+        comparisons = settings.territory.comparisons
+        if footprint is not None and (footprint.departements or footprint.regions):
+            wider = [*(footprint.departements if len(footprint.departements) == 1 else ()),
+                     *(footprint.regions if len(footprint.regions) == 1 else ()), "fr"]
+            comparisons = [c for c in dict.fromkeys(wider) if c != code]
         block = settings.territory.model_copy(update={"code": code, "name": name, "communes": [],
-                                                      "aliases": []})
+                                                      "aliases": [], "comparisons": comparisons})
         settings = settings.model_copy(update={"territory": block})
     return settings
+
+
+def _audits_within(frames: dict, code: str) -> dict:
+    """Audit rows of the companies located in `code` (by their commune). The workspace's audits
+    describe its own territory: another territory's diagnostic keeps only its own companies, and
+    none when its communes are not known (arrondissements, EPCI, zones d'emploi)."""
+    from .. import nomenclatures as nom
+    from ..indicators.compute import AUDIT_TABLES
+
+    companies = frames.get("companies")
+    if code == "fr" or companies is None or companies.empty:
+        return frames
+    inside = set(nom.territory_footprint(code).communes)
+    keep = set(companies.loc[companies["commune"].astype(str).isin(inside), "siret"])
+    return {table: (frame[frame["siret"].isin(keep)].reset_index(drop=True)
+                    if table in AUDIT_TABLES and not frame.empty and "siret" in frame.columns else frame)
+            for table, frame in frames.items()}
 
 
 def _previous_period(store, period: str) -> str | None:
@@ -81,11 +107,23 @@ def build(ws, store, period: str, *, lang: str, internal: bool = False, output: 
     """Load the data and build every section; returns (context, sections)."""
     from ..indicators import REGISTRY
     from ..indicators.compute import load, tables_for
-    from . import sections_annex, sections_audit, sections_public, sections_synthesis
+    from . import (
+        sections_annex,
+        sections_audit,
+        sections_changes,
+        sections_public,
+        sections_synthesis,
+    )
 
     settings = _settings_for(ws, territory)
     tables = list(dict.fromkeys([*tables_for(REGISTRY), *EXTRA_TABLES]))
-    frames = load(store, settings, tables, period=period)
+    own = settings is ws.settings
+
+    def load_period(p: str) -> dict:
+        frames = load(store, settings, tables, period=p)
+        return frames if own else _audits_within(frames, settings.territory.code)
+
+    frames = load_period(period)
     used = set()
     for frame in frames.values():
         if not frame.empty and "drop_id" in frame:
@@ -94,7 +132,7 @@ def build(ws, store, period: str, *, lang: str, internal: bool = False, output: 
     ctx = ReportContext(root=ws.root, settings=settings, period=period, lang=lang, internal=internal,
                         frames=frames, drops=drops, output=output)
     ctx.previous_period = _previous_period(store, period)
-    ctx.load_previous = lambda p: load(store, settings, tables, period=p)
+    ctx.load_previous = load_period
     code = settings.territory.code or settings.territory.name
     ctx.attachment_name = f"gtec-diagnostic-{code.replace(':', '-')}-{period}.csv"
 
@@ -109,9 +147,11 @@ def build(ws, store, period: str, *, lang: str, internal: bool = False, output: 
         audits,
         sections_synthesis.triangulation(ctx, 70),
         sections_audit.cooperation(ctx, 80),
-        sections_synthesis.changes(ctx, 90),
     ]
-    sections = [sections_synthesis.summary(ctx), *body]
+    # What changed comes first after the summary: the committee reads it before the portrait.
+    # Built after the audits, whose protected tables it reuses for this period's figures.
+    changed = sections_changes.section(ctx, 5, drops=store.drops())
+    sections = [sections_synthesis.summary(ctx), changed, *body]
     number_blocks(sections)
     tables_shown = [tb for s in sections for tb in s.tables()]
     sections.append(sections_annex.annexes(ctx, tables_shown))

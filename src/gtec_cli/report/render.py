@@ -103,9 +103,12 @@ def write_pdf(html: str, out: Path, *, charts: dict[str, tuple[bytes, str]] | No
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp")
-        document.write_pdf(tmp, attachments=embedded, pdf_variant=None)
-        os.replace(tmp, out)
+        tmp = _temporary(out)
+        try:
+            document.write_pdf(tmp, attachments=embedded, pdf_variant=None)
+            os.replace(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
     finally:
         gc.unfreeze()
         logger.removeHandler(collect)
@@ -117,7 +120,16 @@ def write_html(html: str, out: Path) -> Path:
     """Write the HTML edition atomically; its style sheet link points at gtec's assets."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, out)
+    tmp = _temporary(out)
+    try:
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
     return out
+
+
+def _temporary(out: Path) -> Path:
+    """A hidden temporary name beside `out`, unique to this process: two renders of the same
+    report (a batch and a manual run, which take no lock) never write into each other's file."""
+    return out.with_name(f".{out.name}.{os.getpid()}.tmp")

@@ -1,14 +1,11 @@
-"""Summary of key findings, triangulation by occupation, and what changed since the previous
-period."""
+"""Summary of key findings and triangulation by occupation (what changed since the previous
+period is :mod:`.sections_changes`)."""
 
 from __future__ import annotations
 
-import pandas as pd
-
-from ..confidentiality import cell_table, primary_status
 from ..formatting import finite
 from . import data as d
-from .model import Bullets, Cell, Paragraph, Section, label, number_cell
+from .model import Bullets, Paragraph, Section, label, number_cell
 
 
 def summary(ctx) -> Section:
@@ -88,69 +85,3 @@ def _tension_cell(ctx, r):
     if not finite(tension) or not isinstance(where, str):
         return number_cell(ctx.fmt, None)
     return label(f"{ctx.fmt.integer(tension)} ({ctx.territory_label(where)})")
-
-
-# --- changes since the previous period -----------------------------------------------------------
-CHANGE_INDICATORS = (
-    ("audit_companies", "companies"), ("audit_positions", "positions"), ("audit_difficult_share", "%"),
-    ("ageing_index", "index"), ("bmo_difficult_share", "%"),
-)
-
-
-def changes(ctx, order: int) -> Section:
-    """Headline figures of this period next to the previous period's, when there is one."""
-    t, fmt = ctx.t, ctx.fmt
-    section = Section("changes", t.s_changes)
-    previous = ctx.previous_period
-    if previous is None or ctx.load_previous is None:
-        section.absent = t.no_previous_period
-        return section
-    before = ctx.load_previous(previous)
-    now_values, before_values = _headline(ctx, ctx.frames), _headline(ctx, before)
-    rows = []
-    for key, unit in CHANGE_INDICATORS:
-        a, b = before_values.get(key), now_values.get(key)
-        if a is None and b is None:
-            continue
-        kind = "percent" if unit == "%" else ("number" if unit == "index" else "integer")
-        diff = None if (a is None or b is None or a[0] is None or b[0] is None) else b[0] - a[0]
-        status = "V" if all(x is None or x[1] == "V" for x in (a, b)) else "A"
-        change = (number_cell(fmt, None) if diff is None else
-                  Cell(fmt.points(diff) if unit == "%" else fmt.signed(diff, 1 if kind != "integer" else 0),
-                       raw=diff) if status == "V" else Cell("s", kind="suppressed", status="A"))
-        rows.append([label(getattr(t, f"change_{key}")),
-                     number_cell(fmt, a[0] if a else None, kind=kind, status=a[1] if a else "V"),
-                     number_cell(fmt, b[0] if b else None, kind=kind, status=b[1] if b else "V"), change])
-    section.add(ctx.table(t.f("changes_title", before=fmt.period(previous), now=fmt.period(ctx.period)),
-                          [t.indicator, fmt.period(previous), fmt.period(ctx.period), t.change], rows,
-                          source=t.source_changes, notes=[t.changes_note]))
-    return section
-
-
-def _headline(ctx, frames: dict) -> dict:
-    """A few overall figures of a period (value, secrecy status) from its loaded frames."""
-    from ..indicators import compute_frames
-
-    out = {}
-    names = ["audit_difficult_share", "ageing_index", "bmo_difficult_share"]
-    res = compute_frames(frames, ctx.settings, names)
-    hires = frames.get("hires", pd.DataFrame())
-    status = "V"
-    if not hires.empty:
-        contrib = d.hires_contributions(hires).assign(cell="all")
-        conf = ctx.settings.confidentiality
-        status = primary_status(cell_table(contrib, ("cell",), margins=False),
-                                min_companies=conf.min_companies,
-                                dominance_share=conf.dominance_share).iloc[0]
-    a = res["audit_difficult_share"]
-    if not a.empty:
-        out["audit_companies"] = (float(a["n_companies"].iloc[0]), "V")
-        out["audit_positions"] = (float(a["n_positions"].iloc[0]), status)
-        out["audit_difficult_share"] = (float(a["value"].iloc[0]), status)
-    for name in ("ageing_index", "bmo_difficult_share"):
-        r = res[name]
-        r = r[r["territory"] == ctx.territory] if not r.empty else r
-        if not r.empty:
-            out[name] = (float(r["value"].iloc[0]), "V")
-    return out
-

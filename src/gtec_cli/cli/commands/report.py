@@ -38,9 +38,17 @@ def diagnostic(
         False, "--internal-named",
         help="Édition interne nominative pour l'équipe projet : nomme les entreprises auditées et le dit "
              "sur chaque page. Ne jamais la transmettre au comité."),
+    all_territories: bool = typer.Option(
+        False, "--all-territories",
+        help="Un diagnostic par territoire de la section [batch] de gtec.toml, en parallèle, dans "
+             "reports/TERRITOIRE/PÉRIODE/. Code de sortie 1 si l'un d'eux échoue (les autres sont produits)."),
+    jobs: Optional[int] = typer.Option(
+        None, "--jobs", "-j", min=1,
+        help="Avec --all-territories : nombre de processus en parallèle (par défaut, le nombre de cœurs)."),
 ) -> None:
-    """Le diagnostic territorial : synthèse, cadrage, population, économie, marché du travail,
-    formation, audits agrégés sous secret statistique, croisement par métier, annexes."""
+    """Le diagnostic territorial : synthèse, évolutions depuis la période précédente, cadrage,
+    population, économie, marché du travail, formation, audits agrégés sous secret statistique,
+    croisement par métier, annexes."""
     from ...errors import UsageError
     from ...report.diagnostic import render_diagnostic
     from ...store import Store
@@ -49,6 +57,14 @@ def diagnostic(
         raise UsageError(f"Format inconnu : {fmt!r}. Choisissez pdf ou html.")
     if lang is not None and lang not in ("fr", "en"):
         raise UsageError(f"Langue inconnue : {lang!r}. Choisissez fr ou en.")
+    if all_territories:
+        if territory or out:
+            raise UsageError("--all-territories produit un fichier par territoire de gtec.toml ([batch]) : "
+                             "il ne se combine ni avec --territory ni avec --out.")
+        _all_territories(period, lang, fmt, jobs, internal_named)
+        return
+    if jobs is not None:
+        raise UsageError("--jobs ne s'emploie qu'avec --all-territories.")
     ws = workspace()
     with Store.open(ws.store_path) as store:
         result = render_diagnostic(ws, store, period=period, territory=territory, lang=lang, fmt=fmt,
@@ -64,3 +80,45 @@ def diagnostic(
         say(f"{len(result.refused_urls)} ressource(s) refusée(s) par le rendu (hors des fichiers de "
             "gtec) : rien n'a été chargé.", style="yellow")
     print(result.path)  # the path on stdout, for scripts and `make run`
+
+
+def _all_territories(period, lang, fmt, jobs, internal) -> None:
+    """`--all-territories`: one line per territory as it finishes, then a summary; exit 1 when
+    one failed (the others are rendered all the same)."""
+    from ...formatting import Formatter
+    from ...periods import normalise_period
+    from ...report.batch import batch_territories, log_failures, render_territories
+
+    ws = workspace()
+    territories = batch_territories(ws.settings)
+    period = normalise_period(period or ws.default_period())
+    number = Formatter("fr").number
+    if internal:
+        say("ÉDITION INTERNE NOMINATIVE : ne pas diffuser au comité.", style="red")
+
+    def done(report) -> None:
+        if report.error:
+            say(f"{report.territory} : ÉCHEC après {number(report.seconds)} s — {report.error}", style="red")
+        else:
+            say(f"{report.territory} : {number(report.seconds)} s → {report.path}")
+
+    result = render_territories(ws, territories, period=period, jobs=jobs, fmt=fmt, lang=lang,
+                                internal=internal, on_done=done)
+    log = log_failures(ws, result)
+    if STATE.json:
+        emit_json(result.to_dict())
+    else:
+        summary = result.to_dict()
+        per = summary["seconds_per_territory"]
+        say(f"{summary['rendered']} diagnostic(s) sur {len(territories)} pour {period} en "
+            f"{number(result.seconds)} s avec {result.jobs} processus"
+            + (f" ({number(per)} s de rendu par territoire en moyenne)" if per is not None else "")
+            + (f" ; {len(result.failed)} échec(s)" if result.failed else "") + ".",
+            style="red" if result.failed else None)
+        if log:
+            say(f"Trace complète des erreurs dans {log}", style="red")
+        for r in result.reports:
+            if r.path:
+                print(r.path)  # the files on stdout, for scripts
+    if result.exit_code:
+        raise typer.Exit(result.exit_code)
