@@ -156,7 +156,8 @@ TEMPLATE = """\
 # be:4419 (France Travail employment area), epci:200072999, com:52269.
 
 # Period new drops belong to when `gtec ingest --period` is not given (2026, 2026-T4).
-period = "{period}"
+# Without this line, the current quarter: what an unattended quarterly `gtec refresh` needs.
+{period_line}
 
 [territory]
 name = "{name}"

@@ -71,7 +71,8 @@ class Workspace:
         text = TEMPLATE.format(
             name=name.replace('"', "'"),
             code=territory,
-            period=normalise_period(period or current_quarter()),
+            period_line=(f'period = "{normalise_period(period)}"' if period
+                         else f'# period = "{current_quarter()}"'),
             comparisons=_toml_list(comparisons),
             aliases=_toml_list(aliases or []),
         )

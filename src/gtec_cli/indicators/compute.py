@@ -4,7 +4,10 @@ The one path the CLI (`gtec indicators`), the Python API and the reports share, 
 identical figures. Rules of loading:
 
 - `period` P means "as known at P": drops of P or earlier. Each audited company counts once, from
-  its latest audit up to P (a company re-audited in 2026 replaces its 2025 answers).
+  its latest audit up to P (a company re-audited in 2026 replaces its 2025 answers). Likewise each
+  slice of a statistical table (a territory's year of population, a source's year of tension
+  indicators) counts once, from the latest drop that holds it: the next quarter's observatory
+  workbook repeating the 2021 census replaces it instead of doubling it.
 - Public tables keep the rows of the requested territory, or of the workspace territory and its
   comparisons (`territories.select`); the national Dares age table is kept unless another
   territory than France is asked. `territory="*"` keeps every territory as stored.
@@ -64,6 +67,34 @@ def _latest_audits(frames: dict[str, pd.DataFrame], drops: dict[int, str]) -> di
     return out
 
 
+#: What identifies a slice of each statistical table: a later drop holding the same slice replaces it.
+SLICES = {
+    "population": ("territory", "year"), "employment": ("territory", "year"),
+    "establishments": ("territory", "year"), "training": ("territory", "year"),
+    "jobseekers": ("territory", "period"), "offers": ("territory", "period"),
+    "bmo": ("territory", "year"), "tension": ("source", "territory", "year"),
+    "workforce_age_national": ("period",),
+}
+
+
+def _latest_slices(frames: dict[str, pd.DataFrame], drops: dict[int, str]) -> dict[str, pd.DataFrame]:
+    """Keep, for each slice of a statistical table, the rows of the latest drop holding it."""
+    order = {i: rank for rank, i in enumerate(sorted(drops, key=lambda i: (parse_period(drops[i]), i)))}
+    out = dict(frames)
+    for table, keys in SLICES.items():
+        f = frames.get(table)
+        if f is None or f.empty or "drop_id" not in f.columns:
+            continue
+        keys = [k for k in keys if k in f.columns]
+        pairs = f[[*keys, "drop_id"]].drop_duplicates()
+        if pairs["drop_id"].nunique() < 2:
+            continue
+        best = (pairs.assign(_rank=pairs["drop_id"].map(order)).sort_values("_rank")
+                .drop_duplicates(keys, keep="last")[[*keys, "drop_id"]])
+        out[table] = f.merge(best, on=[*keys, "drop_id"], how="inner")
+    return out
+
+
 def load(store, settings: Settings, tables: Iterable[str], *, territory: str | None = None,
          period: str | None = None) -> dict[str, pd.DataFrame]:
     """The store tables indicators read, filtered as described in the module docstring."""
@@ -76,7 +107,7 @@ def load(store, settings: Settings, tables: Iterable[str], *, territory: str | N
         df = store.read(table)
         df = df[df["drop_id"].isin(list(drops))].drop(columns=["sheet", "row"], errors="ignore")
         frames[table] = df.reset_index(drop=True)
-    return prepare(_latest_audits(frames, drops), settings, territory)
+    return prepare(_latest_slices(_latest_audits(frames, drops), drops), settings, territory)
 
 
 def prepare(frames: dict[str, pd.DataFrame], settings: Settings,
