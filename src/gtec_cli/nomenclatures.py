@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,15 +19,9 @@ from .ingest.values import BadValue, as_code_text
 
 def data_dir() -> Path:
     """The repository's `data/` folder (or `$GTEC_DATA_DIR`)."""
-    env = os.environ.get("GTEC_DATA_DIR")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "data" / "reference"
-        if candidate.is_dir():
-            return candidate.parent
-    raise FileNotFoundError("gtec's data/reference folder was not found; set GTEC_DATA_DIR")
+    from .paths import shipped_folder
+
+    return shipped_folder("data", "reference", "GTEC_DATA_DIR")
 
 
 def reference_path(*parts: str) -> Path:

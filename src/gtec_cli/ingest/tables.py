@@ -169,6 +169,7 @@ def _header_labels(sheet: Sheet, r: int) -> tuple[list[str], list[str]]:
 def locate_header(sheet: Sheet, spec: SheetSpec) -> HeaderMatch | None:
     """The row of the first 40 that names the most required, then known, columns of `spec`."""
     best: HeaderMatch | None = None
+    best_score: tuple[int, int] = (-1, -1)
     for r in range(min(HEADER_SEARCH_ROWS, len(sheet.rows))):
         labels, combined = _header_labels(sheet, r)
         mapping: dict[str, int] = {}

@@ -22,15 +22,9 @@ from .fetcher import AssetFetcher
 
 def templates_dir() -> Path:
     """The repository's `templates/` folder (or `$GTEC_TEMPLATES_DIR`)."""
-    env = os.environ.get("GTEC_TEMPLATES_DIR")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "templates" / "assets"
-        if candidate.is_dir():
-            return candidate.parent
-    raise FileNotFoundError("gtec's templates folder was not found; set GTEC_TEMPLATES_DIR")
+    from ..paths import shipped_folder
+
+    return shipped_folder("templates", "assets", "GTEC_TEMPLATES_DIR")
 
 
 def assets_dir() -> Path:

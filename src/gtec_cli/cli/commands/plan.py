@@ -10,7 +10,7 @@ import typer
 from ...errors import UsageError
 from .. import app
 from ..common import STATE, emit_json, err, say, workspace
-from .report import period_option, report_app
+from .report import announce, check_format_and_lang, period_option, report_app
 
 
 @app.command()
@@ -187,22 +187,10 @@ def report_plan(
     from ...plan.report import render_plan_report
     from ...store import Store
 
-    if fmt not in ("pdf", "html"):
-        raise UsageError(f"Format inconnu : {fmt!r}. Choisissez pdf ou html.")
-    if lang is not None and lang not in ("fr", "en"):
-        raise UsageError(f"Langue inconnue : {lang!r}. Choisissez fr ou en.")
+    check_format_and_lang(fmt, lang)
     ws = workspace()
     with Store.open(ws.store_path) as store:
         result = render_plan_report(ws, store, period=period, lang=lang, fmt=fmt, out=out,
                                     internal=internal_named)
-    if STATE.json:
-        emit_json({"report": "plan", "file": str(result.path), "format": result.format,
-                   "actions": result.actions, "opportunities": result.opportunities,
-                   "refused_urls": result.refused_urls, "internal_named": internal_named})
-        return
-    if internal_named:
-        say("ÉDITION INTERNE NOMINATIVE : ne pas diffuser au comité.", style="red")
-    if result.refused_urls:
-        say(f"{len(result.refused_urls)} ressource(s) refusée(s) par le rendu (hors des fichiers de "
-            "gtec) : rien n'a été chargé.", style="yellow")
-    print(result.path)  # the path on stdout, for scripts and `make run`
+    announce("plan", result, internal_named, actions=result.actions,
+             opportunities=result.opportunities)

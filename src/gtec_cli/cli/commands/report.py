@@ -23,6 +23,30 @@ def period_option():
     return typer.Option(None, "--period", "-p", help="Période du rapport (par défaut celle de gtec.toml).")
 
 
+def check_format_and_lang(fmt: str, lang: str | None) -> None:
+    """The options every report kind shares, refused with exit 2 when wrong."""
+    from ...errors import UsageError
+
+    if fmt not in ("pdf", "html"):
+        raise UsageError(f"Format inconnu : {fmt!r}. Choisissez pdf ou html.")
+    if lang is not None and lang not in ("fr", "en"):
+        raise UsageError(f"Langue inconnue : {lang!r}. Choisissez fr ou en.")
+
+
+def announce(report: str, result, internal_named: bool, **details) -> None:
+    """Say what a report command wrote: JSON on stdout, or the path on stdout and warnings on stderr."""
+    if STATE.json:
+        emit_json({"report": report, "file": str(result.path), "format": result.format, **details,
+                   "refused_urls": result.refused_urls, "internal_named": internal_named})
+        return
+    if internal_named:
+        say("ÉDITION INTERNE NOMINATIVE : ne pas diffuser au comité.", style="red")
+    if result.refused_urls:
+        say(f"{len(result.refused_urls)} ressource(s) refusée(s) par le rendu (hors des fichiers de "
+            "gtec) : rien n'a été chargé.", style="yellow")
+    print(result.path)  # the path on stdout, for scripts and `make run`
+
+
 @report_app.command("diagnostic")
 def diagnostic(
     period: Optional[str] = period_option(),
@@ -53,10 +77,7 @@ def diagnostic(
     from ...report.diagnostic import render_diagnostic
     from ...store import Store
 
-    if fmt not in ("pdf", "html"):
-        raise UsageError(f"Format inconnu : {fmt!r}. Choisissez pdf ou html.")
-    if lang is not None and lang not in ("fr", "en"):
-        raise UsageError(f"Langue inconnue : {lang!r}. Choisissez fr ou en.")
+    check_format_and_lang(fmt, lang)
     if all_territories:
         if territory or out:
             raise UsageError("--all-territories produit un fichier par territoire de gtec.toml ([batch]) : "
@@ -69,17 +90,8 @@ def diagnostic(
     with Store.open(ws.store_path) as store:
         result = render_diagnostic(ws, store, period=period, territory=territory, lang=lang, fmt=fmt,
                                    out=out, internal=internal_named)
-    if STATE.json:
-        emit_json({"report": "diagnostic", "file": str(result.path), "format": result.format,
-                   "drops": result.drops, "suppressed_cells": result.suppressed,
-                   "refused_urls": result.refused_urls, "internal_named": internal_named})
-        return
-    if internal_named:
-        say("ÉDITION INTERNE NOMINATIVE : ne pas diffuser au comité.", style="red")
-    if result.refused_urls:
-        say(f"{len(result.refused_urls)} ressource(s) refusée(s) par le rendu (hors des fichiers de "
-            "gtec) : rien n'a été chargé.", style="yellow")
-    print(result.path)  # the path on stdout, for scripts and `make run`
+    announce("diagnostic", result, internal_named, drops=result.drops,
+             suppressed_cells=result.suppressed)
 
 
 def _all_territories(period, lang, fmt, jobs, internal) -> None:
