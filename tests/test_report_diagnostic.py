@@ -413,3 +413,23 @@ def test_an_empty_workspace_says_what_is_missing_section_by_section(tmp_path):
         block = block[:block.index("</section>")]
         assert 'class="absent"' in block, section
     assert "Première période enregistrée" in page
+
+
+def test_report_groups_skill_spellings_as_the_indicator_does():
+    """Regression: the report keyed skills on case and spaces only, the missing_skills indicator
+    on the folded form, so « Soudage TIG » and « soudage-tig » were one skill there, two here."""
+    import pandas as pd
+
+    from gtec_cli.indicators.skills import missing_skills
+    from gtec_cli.report.data import skill_key, skills_contributions
+
+    spellings = ["Soudage TIG", "soudage-tig", "Soudage  TIG ", "Lecture de plans"]
+    missing = pd.DataFrame({"siret": ["1", "2", "3", "4"], "skill": spellings, "skill_code": None,
+                            "occupation": "H2913", "people": [2.0, 1.0, 3.0, 1.0],
+                            "criticality": [3, 2, 3, 1], "trainable_inhouse": 0, "single_holder": 0})
+    assert len({skill_key(s) for s in spellings[:3]}) == 1
+    contributions, _labels = skills_contributions(missing, min_companies=3, other_label="Autres")
+    shared = contributions.loc[contributions["skill"] != "Autres", "skill"].unique()
+    assert list(shared) == [skill_key("Soudage TIG")]  # the three spellings reach the threshold
+    indicator = missing_skills(missing)
+    assert len(indicator) == 2  # the indicator agrees: two skills

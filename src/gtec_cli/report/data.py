@@ -160,8 +160,12 @@ def departures_contributions(departures: pd.DataFrame) -> pd.DataFrame:
 
 
 def skill_key(text: object) -> str:
-    """Skills are free text: compare them case- and space-insensitively."""
-    return " ".join(str(text or "").split()).casefold()
+    """Skills are free text: compare them in the normal form the `missing_skills` indicator and
+    the plan's matching use (accents, case, punctuation and spacing folded), so the report's
+    table and the indicator rows it looks up group the same spellings together."""
+    from ..ingest.values import norm_text
+
+    return norm_text(text or "")
 
 
 def skills_contributions(missing: pd.DataFrame, min_companies: int, other_label: str
