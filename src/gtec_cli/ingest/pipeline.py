@@ -141,11 +141,8 @@ def validate_file(path: str | Path, *, kind: str | None = None, options: dict | 
         if chosen is None:
             what = (f"feuilles : {', '.join(p.sheet_names)}" if p.format == "xlsx"
                     else "fichier texte")
-            if p.format == "text" and path.suffix.lower() in (".xlsx", ".xlsm"):
-                report.error("not-a-workbook",
-                             "Le fichier porte l'extension .xlsx mais contient du texte (un CSV renommé ?).",
-                             fix="Ouvrez le CSV dans Excel et enregistrez-le au format .xlsx, "
-                                 "ou donnez-lui son extension .csv.")
+            if _text_named_xlsx(p, path):
+                _refuse_text_named_xlsx(report)
             elif p.format == "xlsx" and _blank_workbook(path):
                 report.error("empty-workbook", "Le classeur ne contient aucune donnée : toutes ses "
                              f"feuilles sont vides ({', '.join(p.sheet_names) or 'aucune feuille'}).",
@@ -156,10 +153,8 @@ def validate_file(path: str | Path, *, kind: str | None = None, options: dict | 
             return result
         result.kind = chosen
         if p.format not in kinds[chosen].formats:
-            if p.format == "text" and path.suffix.lower() in (".xlsx", ".xlsm"):
-                report.error("not-a-workbook",
-                             "Le fichier porte l'extension .xlsx mais contient du texte (un CSV renommé ?).",
-                             fix="Ouvrez-le dans Excel et enregistrez-le au format .xlsx.")
+            if _text_named_xlsx(p, path):
+                _refuse_text_named_xlsx(report)
             else:
                 report.error("wrong-format",
                              f"Un fichier « {kinds[chosen].label} » doit être au format "
@@ -171,6 +166,18 @@ def validate_file(path: str | Path, *, kind: str | None = None, options: dict | 
     except UnreadableFile as exc:
         report.add(exc.finding)
     return result
+
+
+def _text_named_xlsx(p: Probe, path: Path) -> bool:
+    """A text file (a CSV, typically) that someone renamed `.xlsx`."""
+    return p.format == "text" and path.suffix.lower() in (".xlsx", ".xlsm")
+
+
+def _refuse_text_named_xlsx(report: Report) -> None:
+    report.error("not-a-workbook",
+                 "Le fichier porte l'extension .xlsx mais contient du texte (un CSV renommé ?).",
+                 fix="Ouvrez le CSV dans Excel et enregistrez-le au format .xlsx, "
+                     "ou donnez-lui son extension .csv.")
 
 
 def ingest_files(
