@@ -433,3 +433,46 @@ def test_report_groups_skill_spellings_as_the_indicator_does():
     assert list(shared) == [skill_key("Soudage TIG")]  # the three spellings reach the threshold
     indicator = missing_skills(missing)
     assert len(indicator) == 2  # the indicator agrees: two skills
+
+
+def test_heat_scale_classes_and_legend():
+    """A value on a bound goes to the class above; missing values are not coloured."""
+    from gtec_cli.report.context import ReportContext
+
+    ctx = ReportContext(root=Path("."), settings=None, period=PERIOD, lang="fr", internal=False,
+                        frames={}, drops=[])
+    score = ctx.heat_scale("score", "Note moyenne", [1.5, 2.0, 2.5, 3.0, 3.5])
+    assert [score.classify(v) for v in (1.0, 1.49, 1.5, 2.99, 3.0, 3.5, 4.0)] == [1, 1, 2, 4, 5, 6, 6]
+    assert score.classify(None) == score.classify(float("nan")) == 0
+    assert score.legend == ["< 1,5", "1,5 – 2,0", "2,0 – 2,5", "2,5 – 3,0", "3,0 – 3,5", "≥ 3,5"]
+    tension = ctx.heat_scale("tension", "Classe de tension", [2, 3, 4, 5])
+    assert tension.legend == ["1", "2", "3", "4", "5"]
+    assert [tension.classify(v) for v in (1, 2, 3, 4, 5)] == [1, 2, 3, 4, 5]
+
+
+def test_theme_heat_map_is_the_table_and_hides_no_more_than_the_table(rendered):
+    """Weaknesses and levers by theme: every published mean is coloured by its own class, and a
+    cell hidden by secrecy gets no colour (the colour would give the figure away)."""
+    from gtec_cli.report.model import HeatScale
+
+    _, committee, _ = rendered
+    html = committee.html
+    block = re.search(r'<div class="table-block heat-block"[^>]*>\s*<p class="caption">[^<]*Note moyenne par thème'
+                      r'.*?</table>', html, re.S)
+    assert block, "the theme table is not a heat map"
+    assert 'class="heat-legend"' in block.group(0)
+    cells = re.findall(r'<td class="([^"]+)">([^<]*)</td>', block.group(0))
+    scale = HeatScale("score", "", [1.5, 2.0, 2.5, 3.0, 3.5], [""] * 6)
+    coloured = hidden = 0
+    for css, text in cells:
+        if "label" in css.split():
+            continue
+        heat = re.search(r"heat-score-(\d)", css)
+        if text.strip() in ("s", "—"):
+            assert heat is None, (css, text)
+            hidden += text.strip() == "s"
+            continue
+        value = float(text.replace("†", "").replace(",", ".").strip())
+        assert heat and int(heat.group(1)) == scale.classify(value), (css, text)
+        coloured += 1
+    assert coloured >= 4 and hidden >= 4  # the 8 audited companies leave half the cells hidden

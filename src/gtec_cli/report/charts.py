@@ -4,6 +4,8 @@ PNG rather than SVG: tech-notes.md measured WeasyPrint 25 % faster with PNG char
 chart has its data table printed beside it, so no figure is only in pixels. Each function returns
 a :class:`Chart`: the image, its text alternative and that data table. Charts only ever receive
 publishable figures: a cell hidden by statistical secrecy is drawn as an `s` label, never as a bar.
+Heat maps are not drawn here: they are tables whose cells the style sheet colours
+(:class:`gtec_cli.report.model.HeatScale`), which keeps their figures as text.
 """
 
 from __future__ import annotations
@@ -153,11 +155,6 @@ def hbars(name: str, *args, table: Table, alt: str, **kwargs) -> Chart:
     return Chart(name, _render("hbars", *args, **kwargs), alt, table)
 
 
-def heatmap(name: str, *args, table: Table, alt: str, **kwargs) -> Chart:
-    """Heat map (see :func:`_draw_heatmap`) with its alternative text and data table."""
-    return Chart(name, _render("heatmap", *args, **kwargs), alt, table)
-
-
 def _figure(height: float):
     fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
     FigureCanvasAgg(fig)
@@ -281,51 +278,10 @@ def _draw_hbars(labels: list[str], values: list[float | None], *, fmt,
         return _png(fig)
 
 
-def _draw_heatmap(rows: list[str], columns: list[str], values: np.ndarray,
-            texts: list[list[str]], *, vmin: float, vmax: float,
-            cmap: str = "RdYlGn", colorbar: str = "") -> bytes:
-    """A grid of coloured cells with their printed value; NaN (hidden or missing) stays white."""
-    values = np.asarray(values, dtype=float)
-    with rc_context(STYLE):
-        fig, ax = _figure(0.27 * len(rows) + 1.0)
-        masked = np.ma.masked_invalid(values)
-        image = ax.imshow(masked, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
-        ax.set_xticks(np.arange(len(columns)), [_wrap(c, 13) for c in columns], fontsize=6.5)
-        ax.set_yticks(np.arange(len(rows)), [_short(r) for r in rows])
-        ax.tick_params(axis="x", top=True, bottom=False, labeltop=True, labelbottom=False)
-        ax.grid(False)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        for i in range(len(rows)):
-            for j in range(len(columns)):
-                value = values[i, j]
-                dark = False
-                if np.isfinite(value):  # white figures on dark cells, dark ones elsewhere
-                    r, g, b, _a = image.cmap(image.norm(value))
-                    dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
-                ax.text(j, i, texts[i][j], ha="center", va="center", fontsize=6.5,
-                        color="white" if dark else INK,
-                        style="italic" if texts[i][j] == "s" else "normal")
-        if colorbar:
-            bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
-            bar.set_label(colorbar)
-            bar.outline.set_visible(False)
-        return _png(fig)
-
-
-def _wrap(text: str, width: int) -> str:
-    """Column labels on up to three short lines, so that six factors fit side by side."""
-    import textwrap
-
-    lines = textwrap.wrap(str(text), width) or [""]
-    return "\n".join(lines[:2] + ([_short(" ".join(lines[2:]), width)] if len(lines) > 2 else []))
-
-
 def _short(text: str, width: int = 38) -> str:
     """Axis labels stay on one line: long occupation names are cut with an ellipsis."""
     text = str(text)
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-_DRAWERS = {"age_pyramid": _draw_age_pyramid, "lines": _draw_lines, "hbars": _draw_hbars,
-            "heatmap": _draw_heatmap}
+_DRAWERS = {"age_pyramid": _draw_age_pyramid, "lines": _draw_lines, "hbars": _draw_hbars}

@@ -13,7 +13,7 @@ from .. import nomenclatures as nom
 from ..formatting import Formatter, finite
 from ..settings import Settings
 from .i18n import Text
-from .model import Figure, Table
+from .model import Figure, HeatScale, Table
 
 
 @dataclass
@@ -112,12 +112,30 @@ class ReportContext:
         return Figure(id=self.new_id("fig"), title=title, src=src, alt=chart.alt, table=chart.table)
 
     def table(self, title: str, columns: list[str], rows: list, *, source: str, vintage: str = "",
-              base: str = "", notes: list[str] | None = None, total_rows: set[int] | None = None
-              ) -> Table:
-        """A table with a fresh id."""
+              base: str = "", notes: list[str] | None = None, total_rows: set[int] | None = None,
+              heat: HeatScale | None = None, reading: str = "") -> Table:
+        """A table with a fresh id. With `heat`, it is a heat map: every published figure is
+        coloured by its class on that scale (hidden and missing cells stay white)."""
+        if heat is not None:
+            for row in rows:
+                for cell in row:
+                    if cell.kind in ("num", "total") and cell.status == "V":
+                        cell.heat = heat.classify(cell.raw)
         return Table(id=self.new_id("tab"), title=title, columns=columns, rows=rows, source=source,
                      vintage=vintage, base=base, notes=list(notes or []),
-                     total_rows=set(total_rows or ()))
+                     total_rows=set(total_rows or ()), heat=heat, reading=reading)
+
+    def heat_scale(self, name: str, title: str, bounds: list[float], *, digits: int = 1) -> HeatScale:
+        """A colour scale of the style sheet (`score`, `tension`) cut at `bounds`, with its legend:
+        whole classes (1, 2, …) when the bounds are consecutive integers, ranges otherwise."""
+        f = self.fmt
+        if all(float(b).is_integer() for b in bounds) and \
+                all(b2 - b1 == 1 for b1, b2 in zip(bounds, bounds[1:])):
+            legend = [f.integer(bounds[0] - 1), *(f.integer(b) for b in bounds)]
+        else:
+            edges = [f.number(b, digits) for b in bounds]
+            legend = [f"< {edges[0]}", *(f"{a} – {b}" for a, b in zip(edges, edges[1:])), f"≥ {edges[-1]}"]
+        return HeatScale(name=name, title=title, bounds=list(bounds), legend=legend)
 
     def finding(self, order: int, sentence: str) -> None:
         """A key finding for the summary (sorted by `order`, the order of the sections)."""

@@ -21,6 +21,8 @@ class Cell:
     #: The raw figure, for the CSV attached to the PDF (None when hidden or missing).
     raw: object = None
     status: str = "V"
+    #: Class of the figure on its table's :class:`HeatScale` (1 = first class; 0 = not coloured).
+    heat: int = 0
 
     @property
     def css(self) -> str:
@@ -51,6 +53,29 @@ def number_cell(fmt, value, *, kind: str = "integer", digits: int = 1, status: s
 
 
 @dataclass
+class HeatScale:
+    """A heat map printed as the table itself: each coloured cell keeps its figure, the style sheet
+    colours it by class (`heat-NAME-K`), and a legend gives the range of each class.
+
+    A table of coloured cells reads like matplotlib's heat map and costs none of its drawing: the
+    figures stay text (searchable, selectable, sharp at any zoom) and are printed only once."""
+
+    #: Colour family of the style sheet: `score` (red 1, weakness … green 4, strength) or `tension`.
+    name: str
+    title: str
+    #: Upper bound of each class but the last (a value equal to a bound goes to the next class).
+    bounds: list[float]
+    #: Printed range of each class, in order (one more than `bounds`).
+    legend: list[str]
+
+    def classify(self, value) -> int:
+        """Class 1…n of a figure; 0 (not coloured) for a missing or hidden one."""
+        if not finite(value):
+            return 0
+        return 1 + sum(float(value) >= b for b in self.bounds)
+
+
+@dataclass
 class Table:
     """A table with everything a reader needs to trust it."""
 
@@ -67,6 +92,10 @@ class Table:
     number: int = 0
     #: Number of the figure this table gives the data of (0 for a table of its own).
     figure: int = 0
+    #: Set when the table is a heat map: its coloured cells carry their class (`Cell.heat`).
+    heat: HeatScale | None = None
+    #: How to read it (printed under the title, like a figure's reading line).
+    reading: str = ""
     block_type = "table"
 
     @property

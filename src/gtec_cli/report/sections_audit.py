@@ -9,7 +9,6 @@ single company reaches this part of the report.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ..confidentiality import TOTAL, TableSpec, protect_settings
@@ -349,28 +348,23 @@ def _themes(ctx, order: int) -> Section:
         mean=lambda f: f["value"] / f["n_companies"].clip(lower=1))
     themes = [r["theme"] for _, r in _published_first(totals, lambda r: r["status"], "theme",
                                                         value="mean", descending=False)]
-    rows, values, texts = [], [], []
+    rows = []
     for th in themes:
-        row_cells, row_values = [], []
+        row_cells = []
         for g in cols:
             c = protected.cell(theme=th, group=g)
             mean = c["value"] / c["n_companies"] if c["n_companies"] else None
-            cell = number_cell(fmt, mean, kind="number", status=c["status"],
-                               fragile=ctx.fragile_companies(c["n_companies"]), total=g == TOTAL)
-            row_cells.append(cell)
-            row_values.append(mean if c["status"] == "V" and mean is not None else np.nan)
+            row_cells.append(number_cell(fmt, mean, kind="number", status=c["status"],
+                                         fragile=ctx.fragile_companies(c["n_companies"]), total=g == TOTAL))
         name = _word(THEME_LABELS.get(th, (th, th)), ctx.lang)
         rows.append([label(name), *row_cells])
-        values.append(row_values)
-        texts.append([c.text for c in row_cells])
     headers = [t.theme, *groups, t.all_companies]
-    table = ctx.table(t.themes_title, headers, rows, source=ctx.audit_source, notes=[t.themes_note],
-                      base=t.f("base_companies", n=fmt.integer(protected.cell(theme=themes[0])["n_companies"])))
     weakest = rows[0][0].text
-    chart = charts.heatmap("audit-themes", [r[0].text for r in rows], headers[1:], np.array(values), texts,
-                           table=table, vmin=1, vmax=4, colorbar=t.mean_score,
-                           alt=t.f("themes_alt", weakest=weakest, strongest=rows[-1][0].text))
-    sub.add(ctx.figure(chart, t.themes_title))
+    # The heat map is the table itself: scores 1 to 4 in six classes, red (weakness) to green.
+    scale = ctx.heat_scale("score", t.mean_score, [1.5, 2.0, 2.5, 3.0, 3.5])
+    sub.add(ctx.table(t.themes_title, headers, rows, source=ctx.audit_source, notes=[t.themes_note],
+                      base=t.f("base_companies", n=fmt.integer(protected.cell(theme=themes[0])["n_companies"])),
+                      heat=scale, reading=t.f("themes_alt", weakest=weakest, strongest=rows[-1][0].text)))
     ctx.finding(order + 3, t.f("finding_themes", weakest=weakest.lower(), score=rows[0][-1].text))
     return sub
 

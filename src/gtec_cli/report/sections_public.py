@@ -444,23 +444,18 @@ def _tension(ctx, order: int) -> list:
     if _present(factors) and not top.empty:
         f = factors[(factors["territory"] == where) & (factors["source"] == source)]
         order_f = list(dict.fromkeys(f["factor_label"]))
-        names, values, texts, rows = [], [], [], []
+        rows = []
         for _, r in top.iterrows():
             ff = f[f["occupation"] == r["occupation"]].set_index("factor_label")["value"]
             vals = [ff.get(k, np.nan) for k in order_f]
-            name = _occupation_name(ctx, r["occupation"])
-            names.append(name)
-            values.append([float(v) if finite(v) else np.nan for v in vals])
-            texts.append([fmt.integer(v) if finite(v) else "—" for v in vals])
-            rows.append([label(name), number_cell(fmt, r["value"]),
+            rows.append([label(_occupation_name(ctx, r["occupation"])), number_cell(fmt, r["value"]),
                          *[number_cell(fmt, v if finite(v) else None) for v in vals]])
-        table = ctx.table(t.f("tension_factors_title", territory=ctx.territory_label(where)),
-                          [t.occupation, t.tension_class, *order_f], rows, source=src, vintage=str(year),
-                          base=t.f("base_occupations", level=level), notes=[t.tension_note])
-        alt = t.f("tension_alt", n=len(rows), territory=ctx.territory_label(where))
-        out.append(ctx.figure(charts.heatmap("tension-factors", names, order_f, np.array(values), texts,
-                                             table=table, alt=alt, vmin=1, vmax=5, cmap="OrRd",
-                                             colorbar=t.tension_class), table.title))
+        # The heat map is the table itself: the class and each factor on the source's 1-5 scale.
+        out.append(ctx.table(t.f("tension_factors_title", territory=ctx.territory_label(where)),
+                             [t.occupation, t.tension_class, *order_f], rows, source=src, vintage=str(year),
+                             base=t.f("base_occupations", level=level), notes=[t.tension_note],
+                             heat=ctx.heat_scale("tension", t.tension_class, [2, 3, 4, 5]),
+                             reading=t.f("tension_alt", n=len(rows), territory=ctx.territory_label(where))))
     share5 = 100 * counts.get(5, 0) / total if total else None
     ctx.finding(order + 1, t.f("finding_tension", share=fmt.percent(share5), territory=ctx.territory_label(where),
                                year=year))
