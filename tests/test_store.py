@@ -418,3 +418,14 @@ def test_ingest_round_trip(tmp_path_factory, table, comma):
                index=False, name=None)}
     assert got == expected
     assert sorted(back["row"]) == list(range(4, 4 + len(table)))
+
+
+def test_read_where_a_collection_keeps_any_of_its_values(store):
+    """`where={"siret": [a, b]}` is SQL `IN`; an empty collection keeps nothing; drop columns too."""
+    add_drop(store, "a" * 64, companies=companies_frame(MC.SIRET_A, "A"))
+    add_drop(store, "b" * 64, companies=companies_frame(MC.SIRET_B, "B"))
+    assert sorted(store.read("companies", where={"siret": [MC.SIRET_A, MC.SIRET_B]})["name"]) == ["A", "B"]
+    assert store.read("companies", where={"siret": {MC.SIRET_B}})["name"].tolist() == ["B"]
+    assert store.read("companies", where={"siret": MC.SIRET_A})["name"].tolist() == ["A"]
+    assert store.read("companies", where={"siret": []}).empty
+    assert len(store.read("companies", where={"file_name": ("aaaaaa.xlsx", "zzz.xlsx")})) == 1

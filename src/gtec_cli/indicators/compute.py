@@ -100,11 +100,16 @@ def load(store, settings: Settings, tables: Iterable[str], *, territory: str | N
     """The store tables indicators read, filtered as described in the module docstring."""
     drops = _allowed_drops(store, period)
     frames: dict[str, pd.DataFrame] = {}
+    # Only the rows `prepare` may select are read: a national tension file holds every
+    # département, a report needs its territory and a few comparisons.
+    wanted = None if territory == ALL_TERRITORIES else terr.candidates(settings, territory)
     for table in dict.fromkeys(tables):
         if table not in store.tables():
             frames[table] = pd.DataFrame()
             continue
-        df = store.read(table)
+        where = {"territory": wanted} if wanted is not None and table in TERRITORIAL_TABLES \
+            and table != "bmo" and "territory" in store.columns(table) else None
+        df = store.read(table, where=where)
         df = df[df["drop_id"].isin(list(drops))].drop(columns=["sheet", "row"], errors="ignore")
         frames[table] = df.reset_index(drop=True)
     return prepare(_latest_slices(_latest_audits(frames, drops), drops), settings, territory)

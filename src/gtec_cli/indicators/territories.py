@@ -57,6 +57,13 @@ def _commune_areas(communes: Sequence[str]) -> list[str]:
     return sorted({f"be:{table[c]['be19']}" for c in communes if c in table and table[c]["be19"]})
 
 
+def candidates(settings: Settings, territory: str | None = None) -> set[str]:
+    """Every stored territory code :func:`select` may read for the request (not for BMO, whose
+    rows also add up by département and region): the requested codes and their aliases."""
+    chain = requested(settings, territory)
+    return {*chain, *(alias for code in chain for alias in _alias_codes(code, settings))}
+
+
 def select(df: pd.DataFrame, territories: Sequence[str], settings: Settings, *,
            table: str = "") -> pd.DataFrame:
     """Rows for each requested territory, labelled with it (`territory`) and with the reference

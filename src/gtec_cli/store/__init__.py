@@ -53,6 +53,18 @@ class Drop:
         )
 
 
+def _values(value) -> list:
+    """The SQL parameters of one `where` value: its items for a collection, else itself."""
+    return sorted(value, key=str) if isinstance(value, (list, tuple, set, frozenset)) else [value]
+
+
+def _condition(column: str, value) -> str:
+    """`"column" = ?`, or `"column" IN (?, …)` for a collection (an empty one matches nothing)."""
+    if not isinstance(value, (list, tuple, set, frozenset)):
+        return f'"{column}" = ?'
+    return f'"{column}" IN ({",".join("?" * len(value))})' if value else "0"
+
+
 class Store:
     """A SQLite store. Open it with :meth:`open` (applies pending migrations) or `:memory:`."""
 
@@ -153,7 +165,8 @@ class Store:
         """Rows of `table` from active drops, optionally of one period/kind, as a DataFrame.
 
         The `period` and `kind` columns of the drop are added, so analysts see where a row comes
-        from without a second query. `where` filters on equality, on table or drop columns.
+        from without a second query. `where` filters on equality, on table or drop columns; a
+        list, tuple or set value keeps the rows equal to any of its items (SQL `IN`).
         """
         self._check_table(table)
         known = self.columns(table)
@@ -177,16 +190,16 @@ class Store:
                 dparams.append(v)
         for c, v in (where or {}).items():
             if c not in known:
-                dsql += f' AND "{c}" = ?'
-                dparams.append(v)
+                dsql += f' AND {_condition(c, v)}'
+                dparams += _values(v)
         drops = {r[0]: r[1:] for r in self.db.execute(dsql, dparams).fetchall()}
         table_cols = [c for c in cols if c in known and c != "drop_id"]
         out_cols = list(cols) + ([c for c in ("period", "kind") if c not in cols and c not in known]
                                  if not columns else [])
         sql = f'SELECT "drop_id"{"".join(f", " + chr(34) + c + chr(34) for c in table_cols)} FROM "{table}"'
         params: list[object] = []
-        conditions = [f'"{c}" = ?' for c in (where or {}) if c in known]
-        params += [v for c, v in (where or {}).items() if c in known]
+        conditions = [_condition(c, v) for c, v in (where or {}).items() if c in known]
+        params += [x for c, v in (where or {}).items() if c in known for x in _values(v)]
         if len(drops) <= 500:
             conditions.append(f'drop_id IN ({",".join("?" * len(drops))})' if drops else "0")
             params += list(drops)
