@@ -196,7 +196,7 @@ class Store:
         table_cols = [c for c in cols if c in known and c != "drop_id"]
         out_cols = list(cols) + ([c for c in ("period", "kind") if c not in cols and c not in known]
                                  if not columns else [])
-        sql = f'SELECT "drop_id"{"".join(f", " + chr(34) + c + chr(34) for c in table_cols)} FROM "{table}"'
+        sql = "SELECT " + ", ".join(f'"{c}"' for c in ["drop_id", *table_cols]) + f' FROM "{table}"'
         params: list[object] = []
         conditions = [_condition(c, v) for c, v in (where or {}).items() if c in known]
         params += [x for c, v in (where or {}).items() if c in known for x in _values(v)]
