@@ -1,6 +1,7 @@
 """The quarterly refresh: what cron runs, unattended.
 
-Takes every file of the workspace's inbox, skips those already stored (by SHA-256), stores the valid
+Takes every file of the workspace's inbox, skips those already stored (by SHA-256) and those whose
+content `gtec purge` erased (left in the inbox, listed in the result), stores the valid
 ones (each file one drop, in one transaction), moves invalid ones to the quarantine folder with their
 error report beside them, then renders the period's reports. It holds the workspace lock for the
 whole run, so two runs never interleave; each step is atomic or idempotent (drops are transactions,
@@ -36,6 +37,7 @@ class RefreshResult:
     period: str
     stored: list[dict] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
+    purged: list[dict] = field(default_factory=list)
     quarantined: list[dict] = field(default_factory=list)
     reports: list[str] = field(default_factory=list)
     report_errors: list[str] = field(default_factory=list)
@@ -49,7 +51,7 @@ class RefreshResult:
     def to_dict(self) -> dict:
         return {
             "period": self.period, "nothing_to_do": self.nothing_to_do, "stored": self.stored,
-            "skipped": self.skipped, "quarantined": self.quarantined, "reports": self.reports,
+            "skipped": self.skipped, "purged": self.purged, "quarantined": self.quarantined, "reports": self.reports,
             "report_errors": self.report_errors, "log_file": self.log_file,
             "exit_code": self.exit_code,
         }
@@ -118,6 +120,16 @@ def refresh(ws: Workspace, *, period: str | None = None, render=None) -> Refresh
             if previous:
                 result.skipped.append({"file": path.name, "drop_id": previous.id})
                 continue
+            # Erased on purpose by `gtec purge`: left where it is (it is not invalid, so not
+            # quarantined, and not a failure of the run), reported so that someone deletes it or
+            # stores it again explicitly with `gtec ingest --restore-purged`.
+            erased = store.find_purge(sha)
+            if erased:
+                result.purged.append({"file": path.name, "purge_id": erased["id"],
+                                      "purged_at": erased["purged_at"]})
+                log.info("skipped %s: erased by purge %d on %s", path.name, erased["id"],
+                         erased["purged_at"])
+                continue
             validation = validate_file(path)
             if not validation.valid:
                 target = quarantine(ws, path, validation.report)
@@ -151,14 +163,22 @@ def refresh(ws: Workspace, *, period: str | None = None, render=None) -> Refresh
             except Exception as exc:  # noqa: BLE001 - logged and reported, not swallowed
                 log.exception("report rendering failed")
                 result.report_errors.append(f"{type(exc).__name__}: {exc}")
-        log.info("refresh end: %d stored, %d skipped, %d quarantined", len(result.stored),
-                 len(result.skipped), len(result.quarantined))
+        log.info("refresh end: %d stored, %d skipped, %d purged, %d quarantined", len(result.stored),
+                 len(result.skipped), len(result.purged), len(result.quarantined))
     return result
 
 
 def drops_fingerprint(store, period: str) -> str:
-    """A hash of the active drops a period's reports depend on: unchanged means nothing to render."""
+    """A hash of the active drops a period's reports depend on: unchanged means nothing to render.
+
+    The latest purge counts too: purging a company from a consolidated drop leaves that drop's id
+    and hash as they were, yet the reports must be rendered again without the company. (Without
+    any purge the fingerprint is what it always was, so no report is re-rendered on upgrade.)
+    """
     ids = ",".join(f"{d.id}:{d.sha256}" for d in store.drops())
+    purges = store.purges()
+    if purges:
+        ids += f"|purge:{purges[-1]['id']}"
     return hashlib.sha256(f"{period}|{ids}".encode()).hexdigest()
 
 

@@ -111,4 +111,6 @@ def workspace_status(ws, store) -> dict:
         "sources": sources,
         "tables": {t: store.db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
                    for t in store.tables()},
+        # What `gtec purge` erased: dates and counts only (the store keeps no name of it).
+        "purges": store.purges(),
     }

@@ -48,6 +48,7 @@ class Outcome:
     drop_id: int | None = None
     duplicate_of: int | None = None
     replaced: list[int] = field(default_factory=list)
+    restored_purge: int | None = None  # the purge this file had been erased by (--restore-purged)
     rows: dict[str, int] = field(default_factory=dict)
     report: Report | None = None
 
@@ -59,6 +60,8 @@ class Outcome:
             out["duplicate_of"] = self.duplicate_of
         if self.replaced:
             out["replaced"] = self.replaced
+        if self.restored_purge:
+            out["restored_purge"] = self.restored_purge
         if self.report is not None:
             out["report"] = self.report.to_dict()
         return out
@@ -191,11 +194,14 @@ def ingest_files(
     options: dict | None = None,
     gtec_version: str | None = None,
     on_file=None,
+    restore_purged: bool = False,
 ) -> list[Outcome]:
     """Validate every file, then store each valid new file as one drop, all in one transaction.
 
-    Raises :class:`InvalidInput` (nothing stored) if any file has an error, or if a file overlaps
-    what an active drop of the same kind and period already holds and `replace` is not set.
+    Raises :class:`InvalidInput` (nothing stored) if any file has an error, if a file overlaps
+    what an active drop of the same kind and period already holds and `replace` is not set, or if
+    a file's content was erased by `gtec purge` and `restore_purged` is not set: a purge is a
+    decision (often a company's request), and the file usually still sits in the inbox.
     """
     period = normalise_period(period)
     validations: list[Validation] = []
@@ -225,6 +231,8 @@ def ingest_files(
     seen: dict[str, str] = {}
     to_store: list[tuple[Validation, list[int]]] = []
     conflicts: list[Report] = []
+    purged: list[Report] = []
+    restored: dict[str, int] = {}
     for v in validations:
         name = v.path.name
         previous = store.find_sha(v.sha256)
@@ -233,6 +241,18 @@ def ingest_files(
                                     duplicate_of=previous.id if previous else None, report=v.report))
             continue
         seen[v.sha256] = name
+        erased = store.find_purge(v.sha256)
+        if erased and not restore_purged:
+            v.report.add(Finding(
+                code="purged-file", severity="error", file=name,
+                message=(f"Ce fichier a été purgé le {_french_date(erased['purged_at'])} (purge "
+                         f"n° {erased['id']}) : ses données ont été effacées du stockage à dessein."),
+                fix="Supprimez-le de la boîte de dépôt ; pour l'enregistrer à nouveau malgré la "
+                    "purge, relancez avec --restore-purged."))
+            purged.append(v.report)
+            continue
+        if erased:
+            restored[v.sha256] = erased["id"]
         overlapping = _overlapping_drops(store, v, period)
         if overlapping and not replace:
             report = v.report
@@ -246,6 +266,11 @@ def ingest_files(
             conflicts.append(report)
             continue
         to_store.append((v, [d.id for d, _ in overlapping]))
+    if purged:
+        raise InvalidInput(
+            f"{len(purged)} fichier(s) effacé(s) auparavant par gtec purge : rien n'a été enregistré.",
+            purged + conflicts,
+        )
     if conflicts:
         raise InvalidInput(
             f"{len(conflicts)} fichier(s) recouvrent des données déjà enregistrées : rien n'a été enregistré.",
@@ -254,7 +279,8 @@ def ingest_files(
     if dry_run:
         return outcomes + [
             Outcome(file=v.path.name, status="would-store", kind=v.kind, replaced=old,
-                    rows={t: len(f) for t, f in v.parsed.tables.items()}, report=v.report)
+                    rows={t: len(f) for t, f in v.parsed.tables.items()}, report=v.report,
+                    restored_purge=restored.get(v.sha256))
             for v, old in to_store
         ]
     with paused_gc(), store.atomic() as db:
@@ -268,10 +294,19 @@ def ingest_files(
             )
             if old:
                 store.replace_drops(db, old, drop_id)
+            if v.sha256 in restored:
+                store.mark_restored(db, v.sha256)
             outcomes.append(Outcome(file=v.path.name, status="stored", kind=v.kind, drop_id=drop_id,
                                     replaced=old, rows={t: len(f) for t, f in v.parsed.tables.items()},
-                                    report=v.report))
+                                    report=v.report, restored_purge=restored.get(v.sha256)))
     return outcomes
+
+
+def _french_date(iso: str) -> str:
+    """`2026-11-26T09:50:00+00:00` -> `26 novembre 2026`."""
+    from ..formatting import Formatter
+
+    return Formatter("fr").date(iso)
 
 
 def _overlapping_drops(store, v: Validation, period: str):

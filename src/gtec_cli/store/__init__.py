@@ -23,6 +23,9 @@ from .migrations import migrate, schema_version
 
 __all__ = ["Store", "Drop", "migrate", "schema_version"]
 
+#: Tables that record the store's own history, not data: never extracted, never tied to a drop.
+_BOOKKEEPING = ("drops", "schema_migrations", "purges", "purged_files")
+
 #: Bound parameters per statement: 32 766 since SQLite 3.32, 999 before.
 _MAX_VARIABLES = 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 
@@ -135,7 +138,8 @@ class Store:
         """Data tables (the ones `extract` can export), in creation order."""
         rows = self.db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN "
-            "('drops', 'schema_migrations') AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+            f"({', '.join('?' * len(_BOOKKEEPING))}) AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
+            _BOOKKEEPING,
         )
         return [r[0] for r in rows]
 
@@ -270,7 +274,7 @@ class Store:
             "gtec_version, row_counts, metadata, warnings) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
                 kind, period, file_name, sha256, size_bytes,
-                _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                _now(),
                 gtec_version, json.dumps(counts), json.dumps(metadata or {}, default=str),
                 warnings,
             ),
@@ -316,14 +320,81 @@ class Store:
             )
 
     def delete_drop(self, drop_id: int) -> None:
-        """Delete a drop and every row derived from it (purge)."""
+        """Delete a drop and every row derived from it, in its own transaction.
+
+        Drops it had replaced keep status `replaced` (they never become active again, and hold no
+        rows). `gtec purge` uses :func:`gtec_cli.purge.purge` instead, which also erases those
+        earlier versions, records the purge and compacts the file.
+        """
         with self.atomic() as db:
-            db.execute("UPDATE drops SET replaced_by = NULL WHERE replaced_by = ?", (drop_id,))
-            db.execute("DELETE FROM drops WHERE id = ?", (drop_id,))
+            self.delete_drops(db, [drop_id])
+
+    def delete_drops(self, db: sqlite3.Connection, drop_ids: list[int]) -> dict[str, int]:
+        """Delete drops and their rows; call inside :meth:`atomic`. Returns rows deleted per table.
+
+        Rows go with an explicit DELETE per table (the schema's ON DELETE CASCADE would do it too,
+        but only while `foreign_keys` is on, and the counts are what a purge reports). A drop
+        that had been replaced by one of these keeps its record with `replaced_by` cleared.
+        """
+        deleted: dict[str, int] = {}
+        for start in range(0, len(drop_ids), 500):
+            ids = list(drop_ids[start:start + 500])
+            marks = ",".join("?" * len(ids))
+            for table in self.tables():
+                n = db.execute(f'DELETE FROM "{table}" WHERE drop_id IN ({marks})', ids).rowcount
+                if n:
+                    deleted[table] = deleted.get(table, 0) + n
+            db.execute(f"UPDATE drops SET replaced_by = NULL WHERE replaced_by IN ({marks})", ids)
+            db.execute(f"DELETE FROM drops WHERE id IN ({marks})", ids)
+        return deleted
+
+    # --- purges -------------------------------------------------------------------------------
+    def record_purge(self, db: sqlite3.Connection, *, scope: str, counts: dict,
+                     sha256s: list[str], gtec_version: str | None = None) -> int:
+        """Record a purge and the SHA-256 of every file it touched; call inside :meth:`atomic`.
+
+        Only counts and hashes are kept, never a company name, SIRET or file name: the record
+        must not itself keep what was erased.
+        """
+        cur = db.execute(
+            "INSERT INTO purges (purged_at, scope, counts, gtec_version) VALUES (?, ?, ?, ?)",
+            (_now(), scope, json.dumps(counts, sort_keys=True), gtec_version),
+        )
+        purge_id = cur.lastrowid
+        db.executemany("INSERT INTO purged_files (purge_id, sha256) VALUES (?, ?)",
+                       [(purge_id, sha) for sha in sorted(set(sha256s))])
+        return purge_id
+
+    def find_purge(self, sha256: str) -> dict | None:
+        """The latest purge of this content not restored since, if any: `{id, purged_at}`."""
+        row = self.db.execute(
+            "SELECT p.id, p.purged_at FROM purged_files f JOIN purges p ON p.id = f.purge_id "
+            "WHERE f.sha256 = ? AND f.restored_at IS NULL ORDER BY p.id DESC LIMIT 1", (sha256,)
+        ).fetchone()
+        return {"id": row[0], "purged_at": row[1]} if row else None
+
+    def mark_restored(self, db: sqlite3.Connection, sha256: str) -> None:
+        """The purged file was stored again on purpose (`--restore-purged`): stop refusing it."""
+        db.execute("UPDATE purged_files SET restored_at = ? WHERE sha256 = ? AND restored_at IS NULL",
+                   (_now(), sha256))
+
+    def purges(self) -> list[dict]:
+        """Purges done on this store, oldest first: id, date, scope, counts, files (hash count)."""
+        rows = self.db.execute(
+            "SELECT p.id, p.purged_at, p.scope, p.counts, COUNT(f.sha256) FROM purges p "
+            "LEFT JOIN purged_files f ON f.purge_id = p.id GROUP BY p.id ORDER BY p.id"
+        ).fetchall()
+        return [{"id": r[0], "purged_at": r[1], "scope": r[2], "counts": json.loads(r[3]),
+                 "files": r[4]} for r in rows]
 
     def integrity_ok(self) -> bool:
         """SQLite's own check of the file (`PRAGMA integrity_check`)."""
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _now() -> str:
+    """Now, UTC, to the second, as every date the store records."""
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def _column_values(series: pd.Series) -> list:

@@ -59,12 +59,39 @@ def _m004_population_age_family(db: sqlite3.Connection) -> None:
     db.execute('ALTER TABLE population ADD COLUMN "age_family" TEXT')
 
 
+def _m005_purges(db: sqlite3.Connection) -> None:
+    # `gtec purge` erases drops or a company (confidentiality.md, personal data). What stays is the
+    # record that a purge happened and the SHA-256 of each file it touched, so that the same file,
+    # still in the inbox, is not stored again behind the user's back by `gtec ingest` or the nightly
+    # `gtec refresh`. Deliberately no company name, SIRET or file name here: a hash identifies the
+    # file without saying whose it was. `counts` is JSON (drops deleted, rows per table).
+    db.execute(
+        """CREATE TABLE purges (
+  id INTEGER PRIMARY KEY,
+  purged_at TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  counts TEXT NOT NULL DEFAULT '{}',
+  gtec_version TEXT
+)"""
+    )
+    # restored_at: set when `gtec ingest --restore-purged` stores the file again on purpose.
+    db.execute(
+        """CREATE TABLE purged_files (
+  purge_id INTEGER NOT NULL REFERENCES purges(id),
+  sha256 TEXT NOT NULL,
+  restored_at TEXT
+)"""
+    )
+    db.execute("CREATE INDEX purged_files_sha ON purged_files(sha256)")
+
+
 #: (name, function) in application order. Position + 1 is the schema version it produces.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
     ("002_public_sources", _m002_public_sources),
     ("003_plan_followup", _m003_plan_followup),
     ("004_population_age_family", _m004_population_age_family),
+    ("005_purges", _m005_purges),
 ]
 
 

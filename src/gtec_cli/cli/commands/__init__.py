@@ -1,3 +1,3 @@
 """One module per group of commands; importing them registers the commands on the app."""
 
-from . import extract, indicators, init, ingest, plan, refresh, report, status  # noqa: F401
+from . import extract, indicators, init, ingest, plan, purge, refresh, report, status  # noqa: F401

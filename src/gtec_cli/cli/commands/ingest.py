@@ -73,6 +73,9 @@ def ingest(
     replace: bool = typer.Option(
         False, "--replace", help="Remplacer explicitement un dépôt existant qui couvre les mêmes données."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Tout vérifier et dire ce qui serait enregistré, sans rien enregistrer."),
+    restore_purged: bool = typer.Option(
+        False, "--restore-purged",
+        help="Enregistrer quand même un fichier dont les données ont été effacées par gtec purge."),
 ) -> None:
     """Vérifier puis enregistrer des fichiers, chacun comme un dépôt. Si un seul fichier est en
     erreur, rien n'est enregistré. Un fichier déjà enregistré (même renommé) est reconnu et ignoré."""
@@ -85,7 +88,8 @@ def ingest(
     with ws.lock(), Store.open(ws.store_path) as store:
         try:
             outcomes = ingest_files(store, files, kind=kind, period=chosen_period, replace=replace,
-                                    dry_run=dry_run, gtec_version=__version__)
+                                    dry_run=dry_run, gtec_version=__version__,
+                                    restore_purged=restore_purged)
         except InvalidInput as exc:
             if STATE.json:
                 emit_json({"stored": False, "message": str(exc),
@@ -108,6 +112,8 @@ def ingest(
             rows = sum(o.rows.values())
             verb = "serait enregistré" if dry_run else f"enregistré (dépôt n° {o.drop_id})"
             extra = f", remplace le(s) dépôt(s) {', '.join(map(str, o.replaced))}" if o.replaced else ""
+            if o.restored_purge:
+                extra += f", effacé par la purge n° {o.restored_purge} et restauré à votre demande"
             warn = f", {o.report.n_warnings} avertissement(s)" if o.report and o.report.n_warnings else ""
             say(f"{o.file} : {o.kind}, {rows} ligne(s) {verb}{extra}{warn}")
     total = sum(sum(o.rows.values()) for o in stored)

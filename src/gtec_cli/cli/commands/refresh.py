@@ -18,7 +18,8 @@ def refresh(
 ) -> None:
     """Actualisation trimestrielle sans surveillance (cron) : enregistre les nouveaux fichiers de la
     boîte de dépôt, met en quarantaine les fichiers invalides avec leur rapport d'erreurs, recalcule
-    et produit le diagnostic et le plan d'action de la période.
+    et produit le diagnostic et le plan d'action de la période. Les fichiers déjà enregistrés, et
+    ceux dont `gtec purge` a effacé les données, sont laissés dans la boîte de dépôt et ignorés.
 
     Codes de sortie : 0 tout est fait ; 1 des fichiers ont été mis en quarantaine (les rapports sont
     produits avec les données valides) ; 75 une autre exécution tient l'espace de travail (rien n'est
@@ -31,7 +32,14 @@ def refresh(
     result = run_refresh(ws, period=period, render=_render)
     if STATE.json:
         emit_json(result.to_dict())
-    elif result.nothing_to_do:
+        if result.exit_code:
+            raise typer.Exit(result.exit_code)
+        return
+    if result.purged:
+        say(f"{len(result.purged)} fichier(s) effacé(s) par gtec purge, laissé(s) dans la boîte de "
+            f"dépôt et ignoré(s) : {', '.join(p['file'] for p in result.purged)} (supprimez-les, ou "
+            "`gtec ingest FICHIER --restore-purged` pour les enregistrer à nouveau).")
+    if result.nothing_to_do:
         say(f"Rien de nouveau pour {result.period} : aucun fichier nouveau, rapports à jour.")
     else:
         for s in result.stored:

@@ -10,7 +10,7 @@ from ..common import STATE, emit_json, err, say, workspace
 
 @app.command()
 def status(
-    drops: bool = typer.Option(False, "--drops", help="Lister chaque dépôt (fichier, empreinte SHA-256, date)."),
+    drops: bool = typer.Option(False, "--drops", help="Lister chaque dépôt (fichier, empreinte SHA-256, date) et les purges faites."),
 ) -> None:
     """Montrer le contenu de l'espace de travail : dépôts, périodes, sources et millésimes,
     nombre de lignes, ce qui est à actualiser."""
@@ -31,6 +31,8 @@ def status(
         f"{', '.join(t['comparisons']) or 'aucune'} ; période courante : {info['current_period']}")
     if not info["drops"]:
         say("Aucun dépôt : enregistrez des fichiers avec `gtec ingest FICHIERS`.")
+        if drops:
+            _say_purges(info["purges"])
         return
     if drops or len(info["drops"]) <= 8:
         table = Table(title="Dépôts", title_justify="left", show_lines=False)
@@ -53,3 +55,15 @@ def status(
         err.print(sources)
     tables = ", ".join(f"{k} {v}" for k, v in info["tables"].items() if v)
     say(f"Lignes par table : {tables}")
+    if drops:
+        _say_purges(info["purges"])
+
+
+def _say_purges(purges: list[dict]) -> None:
+    """One line per `gtec purge` done: date and counts, all the store keeps of it."""
+    for p in purges:
+        c = p["counts"]
+        say(f"Purge n° {p['id']} du {p['purged_at'][:16].replace('T', ' ')} : "
+            f"{c.get('drops_deleted', 0)} dépôt(s) effacé(s), {c.get('drops_updated', 0)} mis à "
+            f"jour, {sum(c.get('rows', {}).values())} ligne(s) ; empreinte SHA-256 de {p['files']} "
+            "fichier(s) gardée(s) pour ne pas les réenregistrer.")
