@@ -147,13 +147,13 @@ def band_sums(df: pd.DataFrame, keys: Sequence[str], value: str,
     """
     keys = list(keys)
     # Positional arrays: the caller's index may repeat (concatenated frames).
-    work = pd.DataFrame({k: df[k].to_numpy() for k in keys}, index=pd.RangeIndex(len(df)))
-    work["_lo"], work["_hi"] = intervals(df["age_min"], df["age_max"])
+    lo, hi = intervals(df["age_min"], df["age_max"])
     vals = pd.to_numeric(df[value], errors="coerce").to_numpy(dtype="float64")
-    work["_v"] = vals
     # A frame already added up (compute.compact) carries its count of masked rows.
-    work["_masked"] = (df["_n_masked"].to_numpy(dtype="int64") if "_n_masked" in df.columns
-                       else np.isnan(vals).astype("int64"))
+    masked = (df["_n_masked"].to_numpy(dtype="int64") if "_n_masked" in df.columns
+              else np.isnan(vals).astype("int64"))
+    work = pd.DataFrame({**{k: df[k].to_numpy() for k in keys}, "_lo": lo, "_hi": hi, "_v": vals,
+                         "_masked": masked}, index=pd.RangeIndex(len(df)))
     # One pass over the rows: everything after works on (group × band) sums.
     agg = (work.groupby([*keys, "_lo", "_hi"], dropna=False, sort=False, observed=True)
            [["_v", "_masked"]].sum(min_count=0).reset_index())
@@ -170,15 +170,16 @@ def band_sums(df: pd.DataFrame, keys: Sequence[str], value: str,
 
 def _global_weights(agg, distinct, named, open_width):
     """Bands that never overlap: one weight per band, the same in every group."""
-    band_index = list(zip(agg["_lo"].tolist(), agg["_hi"].tolist()))
+    code = {bd: i for i, bd in enumerate(distinct)}
+    rows = np.array([code[bd] for bd in zip(agg["_lo"].tolist(), agg["_hi"].tolist())],
+                    dtype="intp")
     cols = {}
     for name, (a, b) in named.items():
-        table = {bd: (_fraction(bd, a, b, open_width) if name != "total" else (1.0, ""))
-                 for bd in distinct}
-        w = np.array([table[bd][0] for bd in band_index], dtype="float64")
-        n = np.array([f"{name} : {table[bd][1]}" if table[bd][1] else "" for bd in band_index],
-                     dtype=object)
-        cols[name] = (w, n)
+        table = [_fraction(bd, a, b, open_width) if name != "total" else (1.0, "")
+                 for bd in distinct]
+        w = np.array([t[0] for t in table], dtype="float64")
+        n = np.array([f"{name} : {t[1]}" if t[1] else "" for t in table], dtype=object)
+        cols[name] = (w[rows], n[rows])
     return cols
 
 
@@ -209,35 +210,40 @@ def _reduce(agg, keys, named, cols, notes_per_target: bool = False) -> pd.DataFr
     the figure unknown rather than smaller; notes of the bands used are joined."""
     people = agg["_v"].to_numpy()
     has_people = people > 0
-    out = pd.DataFrame({k: agg[k] for k in keys})
+    # Per (group × band) row: weighted people, blocked flags and one 0/1 column per note, all
+    # added up by one group-by.
+    data = {k: agg[k] for k in keys}
     note_cols: dict[tuple[str, str], str] = {}
     for name in named:
         w, n = cols[name]
-        out[name] = people * np.nan_to_num(w, nan=0.0)
-        out[f"_blocked_{name}"] = (np.isnan(w) & has_people).astype("int64")
+        data[name] = people * np.nan_to_num(w, nan=0.0)
+        data[f"_blocked_{name}"] = (np.isnan(w) & has_people).astype("int64")
         for text in sorted(set(n[has_people]) - {""}):
             col = note_cols.setdefault((name, text), f"_note{len(note_cols)}")
-            out[col] = ((n == text) & has_people).astype("int64")
-    out["n_masked"] = agg["_masked"].to_numpy()
+            data[col] = ((n == text) & has_people).astype("int64")
+    data["n_masked"] = agg["_masked"].to_numpy()
+    out = pd.DataFrame(data, index=agg.index)
     numeric = [c for c in out.columns if c not in keys]
     if keys:
-        result = (out.groupby(keys, dropna=False, sort=True, observed=True)[numeric].sum()
+        summed = (out.groupby(keys, dropna=False, sort=True, observed=True)[numeric].sum()
                   .reset_index())
     else:
-        result = out[numeric].sum().to_frame().T
-    targets = list(named) if notes_per_target else [None]
-    for target in targets:
-        approx = pd.Series("", index=result.index, dtype=object)
+        summed = out[numeric].sum().to_frame().T
+    # The summed figures and 0/1 columns as one float block (small whole counts stay exact).
+    block = summed[numeric].to_numpy(dtype="float64")
+    column_of = {col: block[:, i] for i, col in enumerate(numeric)}
+    result = {k: summed[k] for k in keys}
+    for name in named:
+        result[name] = np.where(column_of[f"_blocked_{name}"] > 0, np.nan, column_of[name])
+    result["n_masked"] = summed["n_masked"].to_numpy().astype("int64")
+    for target in (list(named) if notes_per_target else [None]):
+        approx = np.full(len(summed), "", dtype=object)
         for (name, text), col in note_cols.items():
             if target is not None and name != target:
                 continue
             shown = text.split(" : ", 1)[1] if target is not None else text
-            hit = result[col] > 0
-            approx = approx.where(~hit, approx + np.where(approx == "", "", " ; ") + shown)
-        result["approximation" if target is None else f"approximation_{target}"] = approx
-    result = result.drop(columns=list(note_cols.values()))
-    for name in named:
-        result.loc[result[f"_blocked_{name}"] > 0, name] = np.nan
-        result = result.drop(columns=f"_blocked_{name}")
-    result["n_masked"] = result["n_masked"].astype("int64")
-    return result
+            hit = column_of[col] > 0
+            approx = np.where(hit, np.where(approx == "", shown, approx + " ; " + shown), approx)
+        column = "approximation" if target is None else f"approximation_{target}"
+        result[column] = pd.Series(approx, index=summed.index, dtype=object)
+    return pd.DataFrame(result, index=summed.index)

@@ -77,13 +77,10 @@ def flag(df: pd.DataFrame, base: str, threshold: int, *, value: str = "value") -
 def size_class(headcount: pd.Series) -> pd.Series:
     """The establishments-table size class (0, 1-9, 10-49, 50-249, 250+) of a headcount."""
     h = pd.to_numeric(headcount, errors="coerce")
-    out = pd.Series(NOT_GIVEN, index=h.index, dtype=object)
-    out[h == 0] = "0"
-    out[(h > 0) & (h < 10)] = "1-9"
-    out[(h >= 10) & (h < 50)] = "10-49"
-    out[(h >= 50) & (h < 250)] = "50-249"
-    out[h >= 250] = "250+"
-    return out
+    v = h.to_numpy(dtype="float64", na_value=np.nan)
+    bounds = [v == 0, (v > 0) & (v < 10), (v >= 10) & (v < 50), (v >= 50) & (v < 250), v >= 250]
+    classes = np.select(bounds, ["0", "1-9", "10-49", "50-249", "250+"], NOT_GIVEN)
+    return pd.Series(classes.astype(object), index=h.index, dtype=object)
 
 
 def sector(naf: pd.Series) -> pd.Series:

@@ -56,15 +56,14 @@ def _targets(combos) -> dict[str, tuple[float, float]]:
 
 def _long(sums: pd.DataFrame, keys: list[str], combos, extra: Sequence[str] = ()) -> pd.DataFrame:
     """One row per (group, horizon, retirement age) from the d_H_A columns."""
-    parts = []
-    for h, age, label in combos:
-        part = sums[[*keys, *extra]].copy()
-        part["horizon_years"] = h
-        part["retirement_age"] = age
-        part["scenario"] = label
-        part["value"] = sums[f"d_{h}_{age}"].to_numpy()
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)
+    n = len(sums)
+    labels = pd.DataFrame({"horizon_years": [h for h, _, _ in combos],
+                           "retirement_age": [age for _, age, _ in combos],
+                           "scenario": [label for _, _, label in combos]})
+    out = pd.concat([pd.concat([sums[[*keys, *extra]]] * len(combos), ignore_index=True),
+                     labels.take(np.repeat(np.arange(len(combos)), n)).reset_index(drop=True)], axis=1)
+    out["value"] = np.concatenate([sums[f"d_{h}_{age}"].to_numpy() for h, age, _ in combos])
+    return out
 
 
 def _territory_part(scope, s: Settings, combos) -> pd.DataFrame:
@@ -99,28 +98,32 @@ def audit_departures_by_company(workforce: pd.DataFrame | None, departures: pd.D
     declared_sirets = set(dp["siret"]) if not dp.empty else set()
     if not dp.empty:
         d = c.fill_dims(c.with_company_attributes(dp, companies), keys)
-        retirements = c.as_float(d["retirements"]).fillna(0.0)
-        cols = {}
-        for h, age, _ in combos:
-            d[f"decl_{h}_{age}"] = retirements * horizon_fraction(d["horizon"], h).fillna(0.0)
-            cols[f"decl_{h}_{age}"] = True
-        frames.append(c.group_sum(d, cell, list(cols)))
+        retirements = c.as_float(d["retirements"]).fillna(0.0).to_numpy()
+        share = {h: horizon_fraction(d["horizon"], h).fillna(0.0).to_numpy()
+                 for h in dict.fromkeys(h for h, _, _ in combos)}
+        decl = pd.DataFrame({f"decl_{h}_{age}": retirements * share[h] for h, age, _ in combos})
+        work = pd.concat([d[cell].reset_index(drop=True), decl], axis=1)
+        frames.append(c.group_sum(work, cell, list(decl.columns)))
     if not frames:
         return pd.DataFrame()
     merged = frames[0]
     for extra in frames[1:]:
         merged = merged.merge(extra, on=cell, how="outer")
-    merged["declared"] = merged["siret"].isin(declared_sirets)
-    merged["headcount"] = merged.get("headcount", pd.Series(0.0, index=merged.index)).fillna(0.0)
+    # New values replace the columns in place, or follow them in this order.
+    columns = {col: merged[col] for col in merged.columns}
+    declared = merged["siret"].isin(declared_sirets)
+    columns["declared"] = declared
+    columns["headcount"] = merged.get("headcount", pd.Series(0.0, index=merged.index)).fillna(0.0)
+    zero = pd.Series(0.0, index=merged.index)
     for h, age, _ in combos:
-        est_col = merged.get(f"d_{h}_{age}", pd.Series(0.0, index=merged.index)).fillna(0.0)
-        decl_col = merged.get(f"decl_{h}_{age}", pd.Series(0.0, index=merged.index)).fillna(0.0)
-        merged[f"d_{h}_{age}"] = np.where(merged["declared"], decl_col, est_col)
+        est_col = merged.get(f"d_{h}_{age}", zero).fillna(0.0)
+        decl_col = merged.get(f"decl_{h}_{age}", zero).fillna(0.0)
+        columns[f"d_{h}_{age}"] = np.where(declared, decl_col, est_col)
         # An approximation note only matters where the estimate was used.
         note = merged.get(f"approximation_d_{h}_{age}", pd.Series("", index=merged.index)).fillna("")
-        merged[f"approximation_d_{h}_{age}"] = note.where(~merged["declared"], "")
-    merged["basis"] = np.where(merged["declared"], "déclaré", "estimé")
-    return merged
+        columns[f"approximation_d_{h}_{age}"] = note.where(~declared, "")
+    columns["basis"] = np.where(declared, "déclaré", "estimé")
+    return pd.DataFrame(columns, index=merged.index)
 
 
 def _audit_part(workforce, departures, companies, keys, s, combos, *, rate: bool) -> pd.DataFrame:
@@ -141,22 +144,45 @@ def _audit_part(workforce, departures, companies, keys, s, combos, *, rate: bool
     long["_est"] = long["value"].where(~long["declared"], 0.0)
     out = c.group_sum(long, group, ["value", "headcount", "_decl", "_est"])
     out = out.rename(columns={"headcount": "n_people", "_decl": "declared", "_est": "estimated"})
-    companies_of = long.groupby(group, dropna=False, sort=True)
-    lists = companies_of.apply(lambda g: pd.Series({
-        "n_companies": g["siret"].nunique(),
-        "n_companies_declared": g.loc[g["declared"], "siret"].nunique(),
-        "n_companies_estimated": g.loc[~g["declared"], "siret"].nunique(),
-        "companies_declared": ";".join(sorted(set(g.loc[g["declared"], "siret"]))),
-        "companies_estimated": ";".join(sorted(set(g.loc[~g["declared"], "siret"]))),
-        "approximation": " ; ".join(sorted({a for a in g["approximation"] if a})),
-    }), include_groups=False).reset_index() if not long.empty else pd.DataFrame(columns=group)
-    out = out.merge(lists, on=group, how="left")
+    if long.empty:
+        out = out.merge(pd.DataFrame(columns=group), on=group, how="left")
+    else:
+        # Same group-by as `out` (sorted keys, missing kept): the lists line up with its rows.
+        codes = long.groupby(group, dropna=False, sort=True, observed=True).ngroup().to_numpy()
+        for col, values in _company_lists(codes, out.index, long).items():
+            out[col] = values
     if not without.empty:
         out = out.merge(without, on=group, how="left")
     if "n_companies_without_workforce" in out.columns:
         out["n_companies_without_workforce"] = out["n_companies_without_workforce"].fillna(0).astype("int64")
     out.insert(0, "scope", "audits")
     return out
+
+
+def _company_lists(codes: np.ndarray, index: pd.Index, long: pd.DataFrame) -> dict[str, pd.Series]:
+    """Per group (row `codes` of `index`): companies, declared and estimated (counts and sorted
+    SIRET lists), and the distinct approximation notes."""
+    n_groups = len(index)
+    declared = [set() for _ in range(n_groups)]
+    estimated = [set() for _ in range(n_groups)]
+    notes = [set() for _ in range(n_groups)]
+    for g, siret, is_declared, note in zip(codes.tolist(), long["siret"].tolist(),
+                                           long["declared"].tolist(), long["approximation"].tolist()):
+        (declared if is_declared else estimated)[g].add(siret)
+        if note:
+            notes[g].add(note)
+
+    def column(values, dtype=None):
+        return pd.Series(values, index=index, dtype=dtype)
+
+    return {
+        "n_companies": column([len(d | e) for d, e in zip(declared, estimated)], "int64"),
+        "n_companies_declared": column([len(d) for d in declared], "int64"),
+        "n_companies_estimated": column([len(e) for e in estimated], "int64"),
+        "companies_declared": column([";".join(sorted(d)) for d in declared]),
+        "companies_estimated": column([";".join(sorted(e)) for e in estimated]),
+        "approximation": column([" ; ".join(sorted(x)) for x in notes]),
+    }
 
 
 def _departures(frames: dict, by, settings, horizons, ages, name: str, *, rate: bool) -> pd.DataFrame:
@@ -235,51 +261,67 @@ def _holder_pairs(missing_skills: pd.DataFrame) -> pd.DataFrame:
     return df[keep].drop_duplicates(["siret", "skill_key"]).reset_index(drop=True)
 
 
-def _leave_probability(pairs, departures, workforce, companies, s: Settings, horizon: int) -> pd.DataFrame:
-    """P(the single holder leaves within H) per pair, and the basis of that probability."""
+def _leave_probability(pairs, departures, workforce, companies, s: Settings,
+                       horizons: Sequence[int]) -> dict[int, tuple[list[float], list[str]]]:
+    """P(the single holder leaves within H) per pair, and the basis of that probability, for
+    each horizon H (in `pairs` order)."""
     from ..ingest.values import norm_text
 
+    horizons = list(dict.fromkeys(horizons))
+    age = s.assumptions.retirement_age
     dp = departures if departures is not None else pd.DataFrame(columns=["siret"])
     declared = set(dp["siret"])
     est = audit_departures_by_company(workforce, None, companies, ["occupation"], s,
-                                      [(horizon, s.assumptions.retirement_age, "central")])
-    col = f"d_{horizon}_{s.assumptions.retirement_age}"
-    est_by = {(r.siret, r.occupation): (getattr(r, col), r.headcount) for r in est.itertuples()} \
-        if not est.empty else {}
+                                      [(h, age, "central") for h in horizons])
+    # (siret, occupation) -> (headcount, {H: estimated departures within H})
+    est_by = {}
+    if not est.empty:
+        figures = zip(*[est[f"d_{h}_{age}"].tolist() for h in horizons])
+        for siret, occupation, people, row in zip(est["siret"].tolist(), est["occupation"].tolist(),
+                                                  est["headcount"].tolist(), figures):
+            est_by[(siret, occupation)] = (people, dict(zip(horizons, row)))
+    rows_of: dict[str, list[int]] = {}
     if not dp.empty:
-        dp = dp.assign(_share=horizon_fraction(dp["horizon"], horizon).fillna(0.0),
-                       _leavers=c.as_float(dp["retirements"]).fillna(0.0)
-                       + c.as_float(dp.get("other_departures", pd.Series(0.0, index=dp.index))).fillna(0.0),
-                       _knowhow=dp.get("knowhow_at_risk", pd.Series("", index=dp.index)).map(
-                           lambda t: norm_text(t) if isinstance(t, str) else ""))
-    probs, bases = [], []
-    for pair in pairs.itertuples():
-        rows = dp[dp["siret"] == pair.siret] if pair.siret in declared else None
-        occupation = pair.occupation if isinstance(pair.occupation, str) else None
-        if rows is not None:
-            cited = rows[rows["_knowhow"].map(lambda k: bool(pair.skill_key) and pair.skill_key in k)]
-            if not cited.empty:
-                probs.append(float(cited["_share"].max()))
-                bases.append("savoir-faire cité")
-                continue
-            if occupation is None:
-                probs.append(float("nan"))
-                bases.append("inconnu")
-                continue
-            leavers = float((rows.loc[rows["occupation"] == occupation, "_leavers"]
-                             * rows.loc[rows["occupation"] == occupation, "_share"]).sum())
-            people = est_by.get((pair.siret, occupation), (0.0, 0.0))[1]
-            probs.append(min(1.0, leavers / people) if people > 0 else min(1.0, leavers))
-            bases.append("départs déclarés")
+        share = {h: horizon_fraction(dp["horizon"], h).fillna(0.0).to_numpy() for h in horizons}
+        leavers = (c.as_float(dp["retirements"]).fillna(0.0)
+                   + c.as_float(dp.get("other_departures", pd.Series(0.0, index=dp.index))).fillna(0.0)
+                   ).to_numpy()
+        knowhow = [norm_text(t) if isinstance(t, str) else ""
+                   for t in dp.get("knowhow_at_risk", pd.Series("", index=dp.index)).tolist()]
+        dp_occupation = dp["occupation"].tolist()
+        for i, siret in enumerate(dp["siret"].tolist()):
+            if pd.notna(siret):  # a missing SIRET matches no pair
+                rows_of.setdefault(siret, []).append(i)
+    out = {h: ([], []) for h in horizons}
+
+    def put(h, probability, basis):
+        out[h][0].append(probability)
+        out[h][1].append(basis)
+
+    for siret, skill_key, occupation in zip(pairs["siret"].tolist(), pairs["skill_key"].tolist(),
+                                            pairs["occupation"].tolist()):
+        occupation = occupation if isinstance(occupation, str) else None
+        if siret in declared:
+            rows = rows_of.get(siret, [])
+            cited = [i for i in rows if skill_key and skill_key in knowhow[i]]
+            same = [i for i in rows if dp_occupation[i] == occupation] if occupation is not None else []
+            people = est_by.get((siret, occupation), (0.0, {}))[0]
+            for h in horizons:
+                if cited:
+                    put(h, float(max(share[h][i] for i in cited)), "savoir-faire cité")
+                elif occupation is None:
+                    put(h, float("nan"), "inconnu")
+                else:
+                    left = float((leavers[same] * share[h][same]).sum())
+                    put(h, min(1.0, left / people) if people > 0 else min(1.0, left), "départs déclarés")
             continue
-        leavers, people = est_by.get((pair.siret, occupation), (float("nan"), 0.0))
-        if occupation is None or not people > 0:
-            probs.append(float("nan"))
-            bases.append("inconnu")
-        else:
-            probs.append(min(1.0, float(leavers) / float(people)))
-            bases.append("estimé")
-    return pairs.assign(probability=probs, basis=bases)
+        people, estimate = est_by.get((siret, occupation), (0.0, {}))
+        for h in horizons:
+            if occupation is None or not people > 0:
+                put(h, float("nan"), "inconnu")
+            else:
+                put(h, min(1.0, float(estimate[h]) / float(people)), "estimé")
+    return out
 
 
 def single_holder_risk(missing_skills: pd.DataFrame, departures=None, workforce=None, companies=None,
@@ -302,24 +344,26 @@ def single_holder_risk(missing_skills: pd.DataFrame, departures=None, workforce=
     pairs = _holder_pairs(missing_skills)
     if pairs.empty:
         return c.empty(cols)
+    horizons = list(horizons) if horizons else s.assumptions.horizons
+    probabilities = _leave_probability(pairs, departures, workforce, companies, s, horizons) \
+        if horizons else {}
+    p = c.fill_dims(c.with_company_attributes(pairs, companies), keys)
+    # The same pairs and groups at every horizon: companies are counted once.
+    n_companies = c.group_count_distinct(p, keys, "siret", "n_companies")["n_companies"].to_numpy()
+    bases = ("savoir-faire cité", "départs déclarés", "estimé")
     parts = []
-    for h in (list(horizons) if horizons else s.assumptions.horizons):
-        p = _leave_probability(pairs, departures, workforce, companies, s, h)
-        p = c.fill_dims(c.with_company_attributes(p, companies), keys)
-        p["_known"] = p["probability"].notna().astype("int64")
-        p["_unknown"] = 1 - p["_known"]
-        p["_pair"] = 1
-        for basis in ("savoir-faire cité", "départs déclarés", "estimé"):
-            p[f"_b_{basis}"] = (p["basis"] == basis).astype("int64")
-        out = c.group_sum(p.assign(probability=p["probability"].fillna(0.0)), keys,
-                          ["probability", "_pair", "_unknown",
-                           *[f"_b_{b}" for b in ("savoir-faire cité", "départs déclarés", "estimé")]])
-        out = out.merge(c.group_count_distinct(p, keys, "siret", "n_companies"), on=keys, how="left") \
-            if keys else out.assign(n_companies=p["siret"].nunique())
-        out = out.rename(columns={"probability": "value", "_pair": "n_pairs", "_unknown": "n_unknown",
-                                  "_b_savoir-faire cité": "n_pairs_knowhow_cited",
-                                  "_b_départs déclarés": "n_pairs_declared",
-                                  "_b_estimé": "n_pairs_estimated"})
+    for h in horizons:
+        probability, basis = (np.asarray(x) for x in probabilities[h])
+        unknown = np.isnan(probability)
+        counts = pd.DataFrame({
+            **{k: p[k] for k in keys},
+            "value": np.where(unknown, 0.0, probability), "n_pairs": np.ones(len(p), dtype="int64"),
+            "n_unknown": unknown.astype("int64"),
+            "n_pairs_knowhow_cited": (basis == bases[0]).astype("int64"),
+            "n_pairs_declared": (basis == bases[1]).astype("int64"),
+            "n_pairs_estimated": (basis == bases[2]).astype("int64")}, index=p.index)
+        out = c.group_sum(counts, keys, [col for col in counts.columns if col not in keys])
+        out["n_companies"] = n_companies
         out["horizon_years"] = h
         parts.append(out)
     out = pd.concat(parts, ignore_index=True)

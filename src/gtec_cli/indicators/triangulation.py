@@ -49,15 +49,19 @@ def _bmo_evidence(codes: list[str], bmo: pd.DataFrame, territories, level: str) 
         usable &= pd.to_numeric(df["difficult_masked"], errors="coerce").fillna(0) == 0
     per_fap = pd.DataFrame({"fap": df["occupation"], "p": projects.where(usable, 0.0),
                             "d": difficult.where(usable, 0.0)}).groupby("fap").sum()
+    row_of = {fap: i for i, fap in enumerate(per_fap.index)}
+    p_all, d_all = per_fap["p"].to_numpy(), per_fap["d"].to_numpy()
+    year = int(df["year"].max()) if not df.empty else None
     rows = []
     for code in codes:
-        faps = [f for f in (faps_of(code) if level == "rome" else (code,)) if f in per_fap.index]
-        p = float(per_fap.loc[faps, "p"].sum()) if faps else float("nan")
-        d = float(per_fap.loc[faps, "d"].sum()) if faps else float("nan")
+        faps = [f for f in (faps_of(code) if level == "rome" else (code,)) if f in row_of]
+        at = [row_of[f] for f in faps]
+        p = float(p_all[at].sum()) if faps else float("nan")
+        d = float(d_all[at].sum()) if faps else float("nan")
         rows.append({"occupation": code, "bmo_projects": p,
                      "bmo_difficult_share": 100.0 * d / p if faps and p > 0 else float("nan"),
                      "bmo_territory": where if faps else None,
-                     "bmo_year": int(df["year"].max()) if faps else None,
+                     "bmo_year": year if faps else None,
                      "bmo_faps": ";".join(faps)})
     return pd.DataFrame(rows, columns=cols)
 
@@ -71,22 +75,27 @@ def _tension_evidence(codes: list[str], tension: pd.DataFrame, territories, leve
     df["_class"] = pd.to_numeric(df["tension_class"], errors="coerce")
     df = df[df["_class"].notna()]
     df = df[df["year"] == df.groupby(["territory", "source"])["year"].transform("max")]
+    # Rows of each (territory, occupation), in table order: one pass, then plain look-ups.
+    at: dict[tuple, list[int]] = {}
+    for i, key in enumerate(zip(df["territory"].tolist(), df["occupation"].tolist())):
+        at.setdefault(key, []).append(i)
+    klass = df["_class"].to_numpy(dtype="float64")
+    emp = (c.as_float(df["employment"]).fillna(0).to_numpy() if "employment" in df.columns
+           else np.zeros(len(df)))
     rows = []
     for code in codes:
         found = None
         for where in territories:
-            here = df[df["territory"] == where]
-            direct = here[here["occupation"] == code]
-            if direct.empty and level == "rome":
-                direct = here[here["occupation"].isin(faps_of(code))]
-            if not direct.empty:
-                # Highest class among the families; ties go to the largest employment.
-                emp = direct["employment"] if "employment" in direct.columns else np.nan
-                order = direct.assign(_emp=c.as_float(pd.Series(emp, index=direct.index)).fillna(0))
-                found = order.sort_values(["_class", "_emp"], ascending=False).iloc[0]
-                found = {"tension_class": int(found["_class"]), "tension_source": found["source"],
-                         "tension_territory": where, "tension_occupation": found["occupation"],
-                         **{f: found.get(f) for f in TENSION_FACTORS}}
+            direct = at.get((where, code), [])
+            if not direct and level == "rome":
+                direct = sorted({i for f in faps_of(code) for i in at.get((where, f), ())})
+            if direct:
+                # Highest class among the families; ties go to the largest employment, then to
+                # the first row.
+                best = df.iloc[max(direct, key=lambda i: (klass[i], emp[i], -i))]
+                found = {"tension_class": int(best["_class"]), "tension_source": best["source"],
+                         "tension_territory": where, "tension_occupation": best["occupation"],
+                         **{f: best.get(f) for f in TENSION_FACTORS}}
                 break
         rows.append({"occupation": code, **(found or {})})
     return pd.DataFrame(rows).reindex(columns=cols)
