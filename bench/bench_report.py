@@ -137,9 +137,7 @@ def run() -> list[dict]:
         {"bench": "report", "case": "gtec report diagnostic, en processus (après imports)",
          "seconds": m["gtec"],
          "note": (f"données et indicateurs {t['data_and_charts']:.2f} s, gabarits {t['templating']:.2f} s, "
-                  f"WeasyPrint {t['weasyprint']:.2f} s ; graphiques dessinés "
-                  + ("dans un second processus" if t.get("charts_in_worker") else
-                     "dans le processus (pas de cœur libre)")).replace(".", ",")},
+                  f"WeasyPrint {t['weasyprint']:.2f} s").replace(".", ",")},
         {"bench": "report", "case": "travail propre de gtec (= en processus − WeasyPrint seul)",
          "seconds": own, "own_work": True,
          "note": "données, indicateurs, secret statistique, graphiques, gabarits, pièce jointe"},

@@ -354,28 +354,12 @@ def test_every_figure_has_a_text_alternative_and_its_data_table(rendered, tmp_pa
     assert page.count("Source") >= page.count("<table")
 
 
-def test_charts_drawn_in_a_worker_process_reach_the_pdf(rendered, tmp_path, monkeypatch):
-    from gtec_cli.report import charts
-    from gtec_cli.report.diagnostic import render_diagnostic
-
-    ws, committee, _ = rendered
-    monkeypatch.setenv("GTEC_CHART_WORKERS", "1")
-    submitted = []
-    real = charts._render
-
-    def spy(drawer, *args, **kwargs):
-        result = real(drawer, *args, **kwargs)
-        submitted.append(type(result).__name__)
-        return result
-
-    monkeypatch.setattr(charts, "_render", spy)
-    with Store.open(ws.store_path) as store:
-        result = render_diagnostic(ws, store, period=PERIOD, out=tmp_path / "w.pdf")
-    assert submitted and set(submitted) == {"Future"}
+def test_every_chart_reaches_the_pdf_as_a_png(rendered):
+    _, committee, _ = rendered
     # WeasyPrint shares image objects between pages: count distinct images.
-    images = {img.data for page in PdfReader(str(result.path)).pages for img in page.images}
-    assert len(images) == len(result.charts) == len(submitted)
-    assert all(png.startswith(b"\x89PNG") for png, _ in result.charts.values())
+    images = {img.data for page in PdfReader(str(committee.path)).pages for img in page.images}
+    assert len(images) == len(committee.charts) >= 4
+    assert all(png.startswith(b"\x89PNG") for png, _ in committee.charts.values())
 
 
 def test_both_languages_have_the_same_words():

@@ -5,8 +5,7 @@ Batch rendering only reads the store, so it takes no workspace lock: each worker
 the store itself (SQLite allows many readers, WAL lets them read while a refresh writes) and
 writes its own files, each atomically (temporary file, then rename), so a reader never sees a
 half-written PDF and a killed run leaves the previous report in place. Parallelism comes from
-territories: each worker draws its charts itself instead of starting a chart process of its own,
-so `--jobs N` means N busy processes at most.
+territories, one process each, charts included: `--jobs N` means N busy processes at most.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ import gc
 import os
 import time
 import traceback
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,24 +141,6 @@ def render_one(root: str, territory: str, period: str, fmt: str = "pdf", lang: s
     return report
 
 
-def _worker_init() -> None:
-    """Worker processes draw their charts themselves: the other cores already render territories."""
-    os.environ["GTEC_CHART_WORKERS"] = "0"
-
-
-@contextmanager
-def _charts_in_process():
-    previous = os.environ.get("GTEC_CHART_WORKERS")
-    os.environ["GTEC_CHART_WORKERS"] = "0"
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("GTEC_CHART_WORKERS", None)
-        else:
-            os.environ["GTEC_CHART_WORKERS"] = previous
-
-
 def render_territories(ws, territories: list[str], *, period: str, jobs: int | None = None,
                        fmt: str = "pdf", lang: str | None = None, internal: bool = False,
                        on_done=None) -> BatchResult:
@@ -187,18 +167,16 @@ def render_territories(ws, territories: list[str], *, period: str, jobs: int | N
             on_done(report)
 
     if jobs == 1:
-        with _charts_in_process():
-            for territory in territories:
-                finished(render_one(*args, territory, period, fmt, lang, internal))
+        for territory in territories:
+            finished(render_one(*args, territory, period, fmt, lang, internal))
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
         from concurrent.futures.process import BrokenProcessPool
 
         # spawn, not fork: the parent may hold pandas/BLAS threads that a forked child would
-        # inherit locked (the same choice as the chart worker).
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_worker_init)
+        # inherit locked.
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
         try:
             futures = {pool.submit(render_one, *args, t, period, fmt, lang, internal): t for t in territories}
             for future in as_completed(futures):

@@ -11,10 +11,6 @@ Heat maps are not drawn here: they are tables whose cells the style sheet colour
 from __future__ import annotations
 
 import io
-import multiprocessing
-import os
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import matplotlib
@@ -65,94 +61,33 @@ STYLE = {
 
 @dataclass
 class Chart:
-    """A chart: its PNG (bytes, or a future of them while a worker draws it), the text
-    alternative, and the table of the figures drawn."""
+    """A chart: its PNG, the text alternative, and the table of the figures drawn."""
 
     name: str
-    png: "bytes | Future"
+    png: bytes
     alt: str
     table: Table
 
 
-# --- drawing in a worker process --------------------------------------------------------------
-# Drawing is pure CPU in matplotlib's Python layer (the GIL holds threads back). While a report
-# is built, one worker process draws the charts on the second core; the PNGs are needed only
-# when WeasyPrint lays the images out, and the fetcher waits for them there.
-_WORKER: ProcessPoolExecutor | None = None
-
-
-@contextmanager
-def worker():
-    """Draw charts in a separate process for the duration of the block, when a core is spare
-    (GTEC_CHART_WORKERS=0 or 1 forces the choice). Futures submitted inside stay valid until
-    the block ends."""
-    global _WORKER
-    if _WORKER is not None or not _spare_core():
-        yield
-        return
-    # spawn, not fork: the parent holds pandas/BLAS threads that a forked child could inherit locked.
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_warm)
-    _WORKER = pool
-    try:
-        yield
-    finally:
-        _WORKER = None
-        pool.shutdown(wait=True, cancel_futures=False)
-
-
-def drawing_in_worker() -> bool:
-    """True inside :func:`worker` when charts really go to a separate process."""
-    return _WORKER is not None
-
-
-def _spare_core() -> bool:
-    """True when a second core is idle enough for a drawing process to help (on a busy machine
-    the worker only competes with the report for the same cores)."""
-    setting = os.environ.get("GTEC_CHART_WORKERS")
-    if setting is not None:
-        return setting != "0"
-    cores = os.cpu_count() or 1
-    busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    return cores >= 2 and busy <= cores - 1
-
-
-def _warm() -> None:
-    """Import matplotlib's drawing stack in the worker before the first chart arrives."""
-    _figure(1.0)
-
-
-def _draw(drawer: str, args: tuple, kwargs: dict) -> bytes:
-    return _DRAWERS[drawer](*args, **kwargs)
-
-
-def _render(drawer: str, /, *args, **kwargs):
-    if _WORKER is not None:
-        try:
-            return _WORKER.submit(_draw, drawer, args, kwargs)
-        except RuntimeError:  # the pool broke (killed worker): draw here
-            pass
-    return _draw(drawer, args, kwargs)
-
-
-def png_bytes(png) -> bytes:
-    """The PNG of a chart, waiting for the worker if it is still drawing it."""
-    return png.result() if isinstance(png, Future) else png
+# Charts are drawn in the report's own process. A second process drawing them while the data
+# were built (up to gtec 0.1) saved nothing once the heat maps became tables: on two cores its
+# start-up and the five remaining charts competed with WeasyPrint (measured 35 % own work with
+# it or without it), so the simpler way stays.
 
 
 def age_pyramid(name: str, *args, table: Table, alt: str, **kwargs) -> Chart:
     """Age pyramid (see :func:`_draw_age_pyramid`) with its alternative text and data table."""
-    return Chart(name, _render("age_pyramid", *args, **kwargs), alt, table)
+    return Chart(name, _draw_age_pyramid(*args, **kwargs), alt, table)
 
 
 def lines(name: str, *args, table: Table, alt: str, **kwargs) -> Chart:
     """Line chart (see :func:`_draw_lines`) with its alternative text and data table."""
-    return Chart(name, _render("lines", *args, **kwargs), alt, table)
+    return Chart(name, _draw_lines(*args, **kwargs), alt, table)
 
 
 def hbars(name: str, *args, table: Table, alt: str, **kwargs) -> Chart:
     """Horizontal bars (see :func:`_draw_hbars`) with its alternative text and data table."""
-    return Chart(name, _render("hbars", *args, **kwargs), alt, table)
+    return Chart(name, _draw_hbars(*args, **kwargs), alt, table)
 
 
 def _figure(height: float):
@@ -283,5 +218,3 @@ def _short(text: str, width: int = 38) -> str:
     text = str(text)
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
-
-_DRAWERS = {"age_pyramid": _draw_age_pyramid, "lines": _draw_lines, "hbars": _draw_hbars}

@@ -104,9 +104,7 @@ class ReportContext:
         """Register a chart's image and wrap it with its title, alternative text and data table."""
         self.charts[chart.name] = (chart.png, "image/png")
         if self.output == "html":
-            from .charts import png_bytes
-
-            src = "data:image/png;base64," + base64.b64encode(png_bytes(chart.png)).decode("ascii")
+            src = "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
         else:
             src = f"gtec-chart:{chart.name}"
         return Figure(id=self.new_id("fig"), title=title, src=src, alt=chart.alt, table=chart.table)

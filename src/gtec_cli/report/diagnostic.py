@@ -163,8 +163,6 @@ def render_diagnostic(ws, store, *, period: str | None = None, territory: str | 
                       lang: str | None = None, fmt: str = "pdf", out: Path | None = None,
                       internal: bool = False) -> DiagnosticResult:
     """Build the diagnostic of `period` and write it as PDF (default) or HTML."""
-    from . import charts
-
     if fmt not in ("pdf", "html"):
         raise UsageError(f"Format inconnu : {fmt!r}. Choisissez pdf ou html.")
     lang = lang or ws.settings.report.language
@@ -175,19 +173,18 @@ def render_diagnostic(ws, store, *, period: str | None = None, territory: str | 
     # collections while the report is built: they find nothing to free there, only time to lose.
     gc.freeze()
     try:
-        with charts.worker():  # charts are drawn on the other core while the rest is built
-            return _render(ws, store, period, lang=lang, fmt=fmt, out=out, internal=internal,
-                           territory=territory)
+        return _render(ws, store, period, lang=lang, fmt=fmt, out=out, internal=internal,
+                       territory=territory)
     finally:
         gc.unfreeze()
 
 
 def _render(ws, store, period, *, lang, fmt, out, internal, territory) -> DiagnosticResult:
-    from . import charts, render
+    from . import render
     from .i18n import Text
     from .provenance import tables_csv
 
-    timings: dict[str, float] = {"charts_in_worker": float(charts.drawing_in_worker())}
+    timings: dict[str, float] = {}
     start = time.perf_counter()
     ctx, sections = build(ws, store, period, lang=lang, internal=internal, output=fmt,
                           territory=territory)
@@ -229,5 +226,5 @@ def _render(ws, store, period, *, lang, fmt, out, internal, territory) -> Diagno
         written = render.write_pdf(html, path, charts=ctx.charts, attachments=[attachment])
         result.refused_urls = written.refused
     timings["weasyprint"] = time.perf_counter() - start
-    result.charts = {name: (charts.png_bytes(png), mime) for name, (png, mime) in ctx.charts.items()}
+    result.charts = dict(ctx.charts)
     return result

@@ -31,7 +31,7 @@ class RefusedURL(ValueError):
 class AssetFetcher(URLFetcher):
     """A WeasyPrint URL fetcher restricted to one assets folder and the report's own charts."""
 
-    def __init__(self, assets_dir: Path, charts: dict[str, tuple[object, str]] | None = None):
+    def __init__(self, assets_dir: Path, charts: dict[str, tuple[bytes, str]] | None = None):
         # No network handler is ever used: `fetch` below never calls the parent's opener.
         super().__init__(timeout=1, allowed_protocols={"file", CHART_SCHEME},
                          allow_redirects=False, fail_on_errors=False)
@@ -56,8 +56,6 @@ class AssetFetcher(URLFetcher):
             name = unquote(parts.path)
             if name in self.charts:
                 data, mime = self.charts[name]
-                if hasattr(data, "result"):  # a chart the worker process is still drawing
-                    data = data.result(timeout=120)
                 self.served.append(url)
                 return URLFetcherResponse(url, data, {"Content-Type": mime})
             return self._refuse(url)
