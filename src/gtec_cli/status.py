@@ -45,7 +45,7 @@ def _n(value: int) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
-def _coverage(drops) -> str:
+def coverage(drops) -> str:
     """One line for people: vintage, years, territories, occupations, and the counted quirks."""
     c = coverage_detail(drops)
     years = c["years"]
@@ -88,7 +88,7 @@ def workspace_status(ws, store) -> dict:
             "periods": periods,
             "latest_period": periods[-1],
             "rows": sum(sum(d.row_counts.values()) for d in ds),
-            "coverage": _coverage(ds),
+            "coverage": coverage(ds),
             "coverage_detail": coverage_detail(ds),
             "vintages": sorted({str(d.metadata["vintage"]) for d in ds if d.metadata.get("vintage")}),
             # Audits and observatory drops are expected every period; public files are yearly.

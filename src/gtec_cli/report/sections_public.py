@@ -43,7 +43,7 @@ def _source_note(ctx, table: str, territory: str) -> str | None:
 def framing(ctx, order: int) -> Section:
     """Territory, meshes, comparisons and the sources used, with their vintages."""
     from ..ingest.kinds import all_kinds
-    from ..status import _coverage
+    from ..status import coverage
 
     t, fmt, s = ctx.t, ctx.fmt, ctx.settings.territory
     section = Section("framing", t.s_framing)
@@ -66,7 +66,7 @@ def framing(ctx, order: int) -> Section:
     for kind, drops in sorted(by_kind.items()):
         vintages = sorted({str(x.metadata["vintage"]) for x in drops if x.metadata.get("vintage")})
         rows.append([label(kinds[kind].label if kind in kinds else kind), number_cell(fmt, len(drops)),
-                     label(", ".join(sorted({x.period for x in drops}))), label(_coverage(drops)),
+                     label(", ".join(sorted({x.period for x in drops}))), label(coverage(drops)),
                      label(", ".join(vintages) or "—")])
     if rows:
         section.add(ctx.table(t.sources_title, [t.kind, t.drops, t.periods, t.coverage, t.vintage],
