@@ -429,3 +429,27 @@ def test_read_where_a_collection_keeps_any_of_its_values(store):
     assert store.read("companies", where={"siret": MC.SIRET_A})["name"].tolist() == ["A"]
     assert store.read("companies", where={"siret": []}).empty
     assert len(store.read("companies", where={"file_name": ("aaaaaa.xlsx", "zzz.xlsx")})) == 1
+
+
+def test_two_files_of_one_command_with_the_same_company_are_refused(workspace, gtec, tmp_path):
+    """Regression: `gtec validate --annotate` writes NAME.annote.xlsx beside the workbook, and
+    `gtec ingest retours/*.xlsx` stored both: the company counted twice."""
+    original = tmp_path / "audit-a.xlsx"
+    shutil.copy(CORPUS / "valid-audit.xlsx", original)
+    gtec("validate", original, "--annotate")
+    annotated = tmp_path / "audit-a.annote.xlsx"
+    if not annotated.exists():  # a clean workbook gets no annotated copy: make the same situation
+        shutil.copy(CORPUS / "formula-like-text.xlsx", annotated)  # same SIRET, other content
+    r = gtec("-w", workspace.root, "--json", "ingest", original, annotated)
+    assert r.exit_code == 1
+    doc = r.json()
+    findings = [f for file in doc["files"] for f in file["findings"] if f["code"] == "same-data-twice"]
+    assert len(findings) == 1 and findings[0]["file"] == "audit-a.annote.xlsx"
+    assert "audit-a.xlsx" in findings[0]["message"] and MC.SIRET_A in findings[0]["message"]
+    assert "copie annotée" in findings[0]["fix"]
+    with Store.open(workspace.store_path) as store:
+        assert count(store, "drops") == 0
+    # With --replace too: the command cannot choose between its own files.
+    assert gtec("-w", workspace.root, "ingest", original, annotated, "--replace").exit_code == 1
+    # Each on its own is fine (the second then needs --replace, as any new version of an audit).
+    assert gtec("-w", workspace.root, "ingest", original).exit_code == 0

@@ -233,6 +233,7 @@ def ingest_files(
     conflicts: list[Report] = []
     purged: list[Report] = []
     restored: dict[str, int] = {}
+    claimed: dict[tuple[str, str], str] = {}  # (kind, key) -> file of this command that holds it
     for v in validations:
         name = v.path.name
         previous = store.find_sha(v.sha256)
@@ -253,6 +254,22 @@ def ingest_files(
             continue
         if erased:
             restored[v.sha256] = erased["id"]
+        # Two files of this very command covering the same company (or table, territory and
+        # year) would both be stored: a workbook and its annotated copy, two versions of one
+        # audit. --replace cannot choose between them; the person must.
+        twins = {claimed[(v.kind, k)] for k in v.parsed.keys if (v.kind, k) in claimed}
+        if twins:
+            shared = {k for k in v.parsed.keys if (v.kind, k) in claimed}
+            for other in sorted(twins):
+                v.report.add(Finding(
+                    code="same-data-twice", severity="error", file=name,
+                    message=(f"Couvre les mêmes données que {other}, donné dans la même commande : "
+                             f"{_describe_keys(shared)}. Les enregistrer tous les deux compterait ces "
+                             "données deux fois."),
+                    fix=_twin_fix(name, other)))
+            conflicts.append(v.report)
+            continue
+        claimed.update({(v.kind, k): name for k in v.parsed.keys})
         overlapping = _overlapping_drops(store, v, period)
         if overlapping and not replace:
             report = v.report
@@ -273,7 +290,8 @@ def ingest_files(
         )
     if conflicts:
         raise InvalidInput(
-            f"{len(conflicts)} fichier(s) recouvrent des données déjà enregistrées : rien n'a été enregistré.",
+            f"{len(conflicts)} fichier(s) recouvrent des données déjà enregistrées ou un autre fichier de la "
+            "commande : rien n'a été enregistré.",
             conflicts,
         )
     if dry_run:
@@ -317,6 +335,17 @@ def _overlapping_drops(store, v: Validation, period: str):
         if shared or drop.file_name == v.path.name:
             out.append((drop, shared))
     return out
+
+
+def _twin_fix(name: str, other: str) -> str:
+    """How to resolve two files of one command holding the same data."""
+    for annotated, original in ((name, other), (other, name)):
+        if annotated.lower().endswith(".annote.xlsx"):
+            return (f"{annotated} est la copie annotée de {original} écrite par `gtec validate "
+                    "--annotate` : n'enregistrez que l'un des deux (déplacez la copie annotée hors du "
+                    "dossier).")
+    return "Ne donnez qu'un des deux fichiers (le plus récent), ou vérifiez qu'ils concernent bien des " \
+           "entreprises ou des territoires différents."
 
 
 def _describe_keys(keys: set[str]) -> str:
