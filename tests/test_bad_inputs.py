@@ -326,3 +326,25 @@ def test_corpus_matches_its_generator(tmp_path):
             assert _members(committed) == _members(fresh), name
         else:
             assert committed == fresh, name
+
+
+def test_annotated_copies_can_go_to_their_own_folder(loaded, gtec, tmp_path):
+    """`--annotate-dir` keeps the copies out of the folder a later `gtec ingest retours/*.xlsx`
+    reads; the workbooks themselves are left untouched."""
+    ws, before = loaded
+    returns = tmp_path / "retours"
+    returns.mkdir()
+    copy = returns / "personal-columns.xlsx"
+    shutil.copy(CORPUS / "personal-columns.xlsx", copy)
+    original = copy.read_bytes()
+    r = gtec("-w", ws.root, "--json", "validate", copy, "--annotate-dir", tmp_path / "a-renvoyer")
+    assert r.exit_code == 1
+    (doc,) = r.json()["files"]
+    assert doc["annotated"] == str(tmp_path / "a-renvoyer" / "personal-columns.annote.xlsx")
+    assert (tmp_path / "a-renvoyer" / "personal-columns.annote.xlsx").exists()
+    assert sorted(p.name for p in returns.iterdir()) == ["personal-columns.xlsx"]
+    assert copy.read_bytes() == original
+    (tmp_path / "fichier").write_text("x")
+    r = gtec("-w", ws.root, "validate", copy, "--annotate-dir", tmp_path / "fichier")
+    assert r.exit_code == 2 and "pas un dossier" in r.stderr
+    assert snapshot(ws.store_path) == before

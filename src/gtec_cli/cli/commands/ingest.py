@@ -33,20 +33,31 @@ def validate(
         help="Écrire à côté de chaque classeur fautif une copie annotée (cellules en erreur surlignées "
              "et commentées), à renvoyer à qui l'a rempli.",
     ),
+    annotate_dir: Optional[Path] = typer.Option(
+        None, "--annotate-dir",
+        help="Écrire les copies annotées dans ce dossier plutôt qu'à côté des classeurs (implique "
+             "--annotate) : un `gtec ingest retours/*.xlsx` ne les prend pas pour des réponses.",
+    ),
 ) -> None:
     """Vérifier des fichiers sans rien enregistrer : chaque erreur avec sa feuille, sa cellule et
     comment la corriger."""
     from ...ingest.pipeline import validate_file
 
     _check_exists(files)
+    if annotate_dir is not None:
+        if annotate_dir.exists() and not annotate_dir.is_dir():
+            raise UsageError(f"--annotate-dir : {annotate_dir} existe et n'est pas un dossier.")
+        annotate_dir.mkdir(parents=True, exist_ok=True)
+        annotate = True
     results = []
     for path in files:
         validation = validate_file(path, kind=kind)
         annotated = None
         if annotate and validation.report.findings and path.suffix.lower() in (".xlsx", ".xlsm"):
-            from ...ingest.annotate import annotate_workbook
+            from ...ingest.annotate import annotate_workbook, annotated_path
 
-            annotated = annotate_workbook(path, validation.report)
+            out = annotate_dir / annotated_path(path).name if annotate_dir is not None else None
+            annotated = annotate_workbook(path, validation.report, out)
         results.append((validation, annotated))
         if not STATE.json:
             status = "valide" if validation.valid else "REFUSÉ"
