@@ -72,7 +72,9 @@ def test_registry_is_complete():
              "ageing_index", "share_60_plus", "share_75_plus", "population_change",
              "workforce_share_50_plus", "workforce_share_55_plus", "expected_departures",
              "replacement_rate", "junior_senior_ratio", "single_holder_risk", "job_openings",
-             "local_supply", "occupation_gap", "missing_skills", "skills_gap_score", "triangulation"}
+             "local_supply", "occupation_gap", "missing_skills", "skills_gap_score", "triangulation",
+             "knowhow_at_risk", "employment", "establishments", "missing_skills_by_code",
+             "assessment_mean_score", "assessment_weak_share", "cooperation_declarations"}
     assert set(REGISTRY) == names
     for ind in INDICATORS:
         assert ind.formula and ind.unit and ind.source and ind.caveats and ind.title_fr and ind.title_en
@@ -173,6 +175,37 @@ def test_cli_list_and_usage_errors(filled, gtec):
     assert unknown.exit_code == 2 and "inconnu" in unknown.stderr
     nothing = gtec("-w", filled.root, "indicators")
     assert nothing.exit_code == 2
+
+
+NEW_INDICATORS = {"knowhow_at_risk": "ageing", "employment": "economy", "establishments": "economy",
+                  "missing_skills_by_code": "skills", "assessment_mean_score": "audits",
+                  "assessment_weak_share": "audits", "cooperation_declarations": "audits"}
+
+
+def test_cli_list_shows_the_indicators_of_the_plan_and_of_the_diagnostic(gtec):
+    """Figures the plan and the diagnostic print are registered, so --list documents them."""
+    listing = gtec("indicators", "--list")
+    assert listing.exit_code == 0
+    for heading in ("== Économie du territoire ==", "== Diagnostic RH et coopération (audits) =="):
+        assert heading in listing.stdout
+    for name in NEW_INDICATORS:
+        assert f"\n{name} — {REGISTRY[name].title_fr}" in listing.stdout
+    rows = {r["name"]: r for r in gtec("--json", "indicators", "--list").json()}
+    for name, family in NEW_INDICATORS.items():
+        assert rows[name]["family"] == family and rows[name]["formula"] and rows[name]["source"]
+    assert "company_group" in rows["assessment_mean_score"]["dimensions"]
+    assert "direction" in rows["cooperation_declarations"]["dimensions"]
+    assert rows["employment"]["tables"] == ["employment"]
+
+
+def test_cli_and_api_give_the_same_employment_and_audit_figures(filled, gtec):
+    ws = open_workspace(filled.root)
+    sectors = ws.indicator("employment")
+    assert sectors[["territory", "sector", "value", "share"]].values.tolist() == [["arr:522", "25", 100.0, 100.0]]
+    out = gtec("-w", filled.root, "--json", "indicators", "employment", "cooperation_declarations")
+    assert out.exit_code == 0, out.stderr
+    records = out.json()
+    assert [(r["indicator"], r["sector"], r["value"]) for r in records] == [("employment", "25", 100.0)]
 
 
 def test_cli_table_and_headline(filled, gtec):

@@ -460,3 +460,14 @@ def test_theme_heat_map_is_the_table_and_hides_no_more_than_the_table(rendered):
         assert heat and int(heat.group(1)) == scale.classify(value), (css, text)
         coloured += 1
     assert coloured >= 4 and hidden >= 4  # the 8 audited companies leave half the cells hidden
+
+
+def test_methodology_annex_lists_every_registry_indicator(rendered):
+    """The annex is generated from the registry: the indicators the audit tables and the economy
+    section read (themes, cooperation, employment, establishments) are documented there too."""
+    from gtec_cli.indicators import INDICATORS
+
+    _, committee, _ = rendered
+    annex = committee.html[committee.html.index('id="methodology"'):]
+    for ind in INDICATORS:
+        assert f"({ind.name})" in annex, ind.name

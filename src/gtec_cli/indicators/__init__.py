@@ -1,8 +1,9 @@
 """Indicators: pure functions (DataFrames in, DataFrame out) registered once with their definition.
 
 - :mod:`.registry`: the registry (`INDICATORS`, `REGISTRY`, `get`, `registry_frame`).
-- :mod:`.recruitment`, :mod:`.ageing`, :mod:`.departures`, :mod:`.skills`, :mod:`.triangulation`:
-  the functions, by family.
+- :mod:`.recruitment`, :mod:`.ageing`, :mod:`.departures`, :mod:`.economy`, :mod:`.skills`,
+  :mod:`.assessments`, :mod:`.cooperation`, :mod:`.triangulation`: the functions, by family.
+- :mod:`.skillkeys`: how skills typed by different companies are compared (shared with the plan).
 - :mod:`.compute`: loading from the store and running them (`compute`, `compute_each`).
 - :mod:`.headline`: the headline figures of a territory.
 

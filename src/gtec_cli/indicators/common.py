@@ -25,6 +25,12 @@ DIMENSIONS: dict[str, str] = {
     "sector": "secteur (division NAF, 2 chiffres)",
     "size_class": "taille d'entreprise (0, 1-9, 10-49, 50-249, 250+)",
     "company": "entreprise (SIRET ; usage interne, jamais dans un rapport)",
+    "company_type": "type d'entreprise déclaré dans l'audit (TPE, PME, ETI, GE, SIAE, public, association)",
+    "company_group": "type d'entreprise regroupé (TPE ; PME, ETI, GE ; SIAE, public, associations)",
+    "theme": "thème du diagnostic RH des audits (recrutement, formation, transmission…)",
+    "skill": "compétence manquante (code, sinon libellé normalisé)",
+    "cooperation_type": "type de coopération déclaré dans les audits (tutorat, prêt de main-d'œuvre…)",
+    "direction": "sens de la coopération (offre, besoin)",
     "cadre": "cadre / non-cadre",
     "horizon": "horizon déclaré dans l'audit (<1an, 1-3ans)",
     "sex": "sexe",
@@ -33,6 +39,13 @@ DIMENSIONS: dict[str, str] = {
 
 #: Company size classes of the establishments table (data-sources.md), from companies.headcount.
 SIZE_CLASSES = ("0", "1-9", "10-49", "50-249", "250+")
+
+#: Company types of the audit template, grouped so that each group holds enough companies for
+#: statistical secrecy (one ETI or GE alone would make a column of `s`): the `company_group` dimension.
+TYPE_GROUPS = {"TPE": "TPE", "PME": "PME, ETI, GE", "ETI": "PME, ETI, GE", "GE": "PME, ETI, GE",
+               "SIAE": "SIAE, public, associations", "public": "SIAE, public, associations",
+               "association": "SIAE, public, associations"}
+TYPE_ORDER = ("TPE", "PME, ETI, GE", "SIAE, public, associations")
 
 
 def settings_or_default(settings: Settings | None) -> Settings:
@@ -95,24 +108,39 @@ def sector(naf: pd.Series) -> pd.Series:
 
 def with_company_attributes(df: pd.DataFrame, companies: pd.DataFrame | None,
                             territory: str = "") -> pd.DataFrame:
-    """Join the companies' sector, size class and territory to audit rows (by SIRET).
+    """Join the companies' sector, size class, type (and its group) and territory to audit rows
+    (by SIRET).
 
     Rows whose company sheet is missing keep `(non renseigné)`, so they are counted, not dropped.
     """
-    out = df.copy()
+    columns: dict[str, object] = {}
     if companies is not None and not companies.empty:
-        comp = companies.drop_duplicates("siret", keep="last").set_index("siret")
-        out["sector"] = sector(out["siret"].map(comp["naf"]))
-        out["size_class"] = size_class(out["siret"].map(comp["headcount"]))
+        comp = companies.drop_duplicates("siret", keep="last")
+        # Attributes are worked out once per company, then spread to the rows in one take.
+        kinds = comp["company_type"].tolist() if "company_type" in comp.columns else [None] * len(comp)
+        attributes = {
+            "sector": sector(comp["naf"]).to_numpy(dtype=object),
+            "size_class": size_class(comp["headcount"]).to_numpy(dtype=object),
+            "company_type": np.array([k if isinstance(k, str) else NOT_GIVEN for k in kinds], dtype=object),
+            "company_group": np.array([TYPE_GROUPS.get(k, NOT_GIVEN) if isinstance(k, str) else NOT_GIVEN
+                                       for k in kinds], dtype=object)}
+        at = pd.Index(comp["siret"]).get_indexer(df["siret"])
+        found = at >= 0
+        rows = np.where(found, at, 0)
+        for name, values in attributes.items():
+            columns[name] = np.where(found, values[rows], NOT_GIVEN)
         if "territory" in comp.columns:
-            out["territory"] = out["siret"].map(comp["territory"]).fillna(territory)
+            values = comp["territory"].to_numpy(dtype=object)[rows]
+            values = np.where(found & pd.notna(values), values, territory)
+            columns["territory"] = pd.Series(values, index=df.index, dtype=comp["territory"].dtype)
     else:
-        out["sector"] = NOT_GIVEN
-        out["size_class"] = NOT_GIVEN
-    if "territory" not in out.columns:
-        out["territory"] = territory
-    out["company"] = out["siret"]
-    return out
+        columns = {name: NOT_GIVEN for name in ("sector", "size_class", "company_type", "company_group")}
+    if "territory" not in columns and "territory" not in df.columns:
+        columns["territory"] = territory
+    columns["company"] = df["siret"]
+    extra = pd.DataFrame(columns, index=df.index)
+    kept = df.drop(columns=[c for c in extra.columns if c in df.columns])
+    return pd.concat([kept, extra], axis=1)
 
 
 def fill_dims(df: pd.DataFrame, dims: Sequence[str]) -> pd.DataFrame:
@@ -129,6 +157,48 @@ def group_sum(df: pd.DataFrame, keys: Sequence[str], columns: Sequence[str]) -> 
         return pd.DataFrame({c: [df[c].sum(min_count=0)] for c in columns})
     return (df.groupby(list(keys), dropna=False, sort=True, observed=True)[list(columns)]
             .sum(min_count=0).reset_index())
+
+
+def aggregate(df: pd.DataFrame, keys: Sequence[str], *, sums: dict[str, str] | Sequence[str] = (),
+              count: str | None = None, distinct: dict[str, str] | None = None) -> pd.DataFrame:
+    """Per group of `keys`: Σ of the `sums` columns (a list, or output -> column; missing values
+    count 0), the number of rows (`count`) and of distinct values of some columns (`distinct`:
+    output -> column, missing values not counted). Groups come in sorted key order, missing keys
+    kept (last), as `group_sum` gives them; without keys, one group over the whole frame; an
+    empty frame gives no group.
+
+    The same figures as pandas' group-by, without its fixed cost per call: audit tables are small
+    and reports ask many cells, so the fixed cost would dominate."""
+    sums = dict(sums) if isinstance(sums, dict) else {col: col for col in sums}
+    distinct = distinct or {}
+    if df.empty:
+        names = [*keys, *sums, *([count] if count else []), *distinct]
+        return pd.DataFrame({name: pd.Series(dtype=df[name].dtype if name in keys else "float64")
+                             for name in names})
+    n = len(df)
+    ids = np.zeros(n, dtype="int64")
+    for key in keys:
+        codes, uniques = pd.factorize(df[key], sort=True, use_na_sentinel=False)
+        if (int(ids.max()) + 1) * (len(uniques) + 1) > 2 ** 62:  # keep the combined number small
+            ids = np.unique(ids, return_inverse=True)[1].astype("int64")
+        ids = ids * (len(uniques) + 1) + codes
+    groups, inverse = np.unique(ids, return_inverse=True)
+    size = len(groups)
+    first = np.full(size, n, dtype="int64")
+    np.minimum.at(first, inverse, np.arange(n, dtype="int64"))
+    out: dict[str, object] = {key: df[key].take(first).reset_index(drop=True) for key in keys}
+    for name, col in sums.items():
+        values = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        total = np.bincount(inverse, weights=np.nan_to_num(values, nan=0.0), minlength=size)
+        out[name] = total.astype("int64") if df[col].dtype.kind in "iub" else total
+    if count:
+        out[count] = np.bincount(inverse, minlength=size).astype("int64")
+    for name, col in distinct.items():
+        codes, uniques = pd.factorize(df[col])
+        known = codes >= 0
+        pairs = np.unique(inverse[known] * (len(uniques) + 1) + codes[known])
+        out[name] = np.bincount(pairs // (len(uniques) + 1), minlength=size).astype("int64")
+    return pd.DataFrame(out, index=pd.RangeIndex(size))
 
 
 def group_count_distinct(df: pd.DataFrame, keys: Sequence[str], column: str, name: str) -> pd.DataFrame:

@@ -370,3 +370,34 @@ def single_holder_risk(missing_skills: pd.DataFrame, departures=None, workforce=
     if "occupation" in keys:
         out["occupation_level"] = levels(out["occupation"])
     return c.finish(c.flag(out, "n_companies", s.small_numbers.min_companies), [*keys, "horizon_years"])
+
+
+KNOWHOW_DIMS = ("territory", "occupation", "horizon", "sector", "size_class", "company_type",
+                "company_group", "company", "period")
+
+
+def knowhow_at_risk(departures: pd.DataFrame, companies: pd.DataFrame | None = None, *,
+                    by: Sequence[str] = (), settings: Settings | None = None) -> pd.DataFrame:
+    """Know-how threatened by departures, as the audits declare it: the departure rows (any
+    horizon) whose `knowhow_at_risk` names at least one know-how. value = companies declaring one;
+    `n_rows` those rows, `n_items` the know-how they name (`;`-separated lists), `retirements`
+    Σ retirements of those rows (missing: 0)."""
+    from .skillkeys import split_items
+
+    s = c.settings_or_default(settings)
+    by = c.check_by(by, KNOWHOW_DIMS, "knowhow_at_risk")
+    keys = ["territory", *[d for d in by if d != "territory"]]
+    cols = [*keys, "value", "n_rows", "n_items", "retirements", "n_companies", "fragile"]
+    if departures is None or departures.empty or "knowhow_at_risk" not in departures.columns:
+        return c.empty(cols)
+    items = departures["knowhow_at_risk"].map(lambda t: len(split_items(t)))
+    df = departures[items > 0].assign(_items=items[items > 0])
+    df = c.fill_dims(c.with_company_attributes(df, companies), keys)
+    df["_retirements"] = c.as_float(df["retirements"]).fillna(0.0)
+    out = c.aggregate(df, keys, distinct={"value": "siret"}, count="n_rows",
+                      sums={"n_items": "_items", "retirements": "_retirements"})
+    out = out[cols[:-2]]
+    out["n_companies"] = out["value"]
+    if "occupation" in keys:
+        out["occupation_level"] = levels(out["occupation"])
+    return c.finish(c.flag(out, "n_companies", s.small_numbers.min_companies), keys)

@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import ageing, departures, recruitment, skills, triangulation
+from . import (
+    ageing,
+    assessments,
+    cooperation,
+    departures,
+    economy,
+    recruitment,
+    skills,
+    triangulation,
+)
 
 
 @dataclass(frozen=True)
@@ -19,7 +28,7 @@ class Indicator:
     """One registered indicator."""
 
     name: str
-    family: str  # recruitment, ageing, skills, triangulation
+    family: str  # recruitment, ageing, economy, skills, audits, triangulation
     title_fr: str
     title_en: str
     formula: str
@@ -203,6 +212,35 @@ INDICATORS: tuple[Indicator, ...] = (
         "companies", departures.HOLDER_DIMS, departures.single_holder_risk,
         (("missing_skills", "missing_skills"), ("departures", "departures"),
          ("workforce", "workforce"), ("companies", "companies")), official=False),
+    Indicator(
+        "knowhow_at_risk", "ageing", "Savoir-faire menacés par des départs (audits)",
+        "Know-how at risk from departures (audits)",
+        "entreprises dont une ligne de la feuille Départs (toutes échéances) nomme un savoir-faire "
+        "menacé ; n_rows lignes, n_items savoir-faire nommés, Σ départs en retraite de ces lignes",
+        "entreprises", _AUDIT,
+        "Déclaratif : une entreprise qui ne remplit pas la colonne ne dit pas qu'aucun savoir-faire "
+        "n'est menacé. Listes séparées par « ; ». Chaque entreprise compte une fois par cellule.",
+        "companies", departures.KNOWHOW_DIMS, departures.knowhow_at_risk,
+        (("departures", "departures"), ("companies", "companies")), official=False),
+    # --- economy of the territory ---
+    Indicator(
+        "employment", "economy", "Emploi par secteur", "Employment by sector",
+        "Σ actifs occupés par division NAF (2 chiffres), dernière année ; share = 100 × secteur / "
+        "total du territoire", "personnes",
+        "Observatoire de l'emploi (classeur OPEQ, feuille Emploi), compilé d'après l'Insee",
+        "Lignes tous sexes (T) et tous âges retenues quand elles existent, sinon hommes + femmes et "
+        "tranches d'âge additionnées : personne n'est compté deux fois. Cellules masquées comptées 0 "
+        "(n_masked). Sans code NAF : « (non renseigné) ».",
+        "people", economy.EMPLOYMENT_DIMS, economy.employment, (("employment", "employment"),),
+        default_by=("sector",)),
+    Indicator(
+        "establishments", "economy", "Établissements par taille", "Establishments by size class",
+        "Σ établissements par tranche d'effectif salarié (0, 1-9, 10-49, 50-249, 250+), dernière "
+        "année ; share = 100 × tranche / total du territoire", "établissements",
+        "Observatoire de l'emploi (classeur OPEQ, feuille Établissements), compilé d'après l'Insee",
+        "Cellules masquées comptées 0 (n_masked). Sans tranche : « (non renseigné) », en dernier.",
+        "companies", economy.ESTABLISHMENT_DIMS, economy.establishments,
+        (("establishments", "establishments"),), default_by=("size_class",)),
     # --- 3. skills gap ---
     Indicator(
         "job_openings", "skills", "Postes à pourvoir", "Job openings",
@@ -238,6 +276,18 @@ INDICATORS: tuple[Indicator, ...] = (
         "companies", skills.MISSING_SKILL_DIMS, skills.missing_skills,
         (("missing_skills", "missing_skills"), ("companies", "companies")), official=False),
     Indicator(
+        "missing_skills_by_code", "skills", "Compétences manquantes (regroupées par code)",
+        "Missing skills (grouped by code)",
+        "par compétence (code, sinon libellé normalisé) : entreprises, Σ personnes, criticité "
+        "moyenne, score Σ criticité × personnes ; sans la dimension skill, somme sur les compétences",
+        "score", _AUDIT,
+        "Le regroupement du plan d'action : un code de compétence réunit des libellés différents, et "
+        "un libellé saisi avec un seul code prend ce code. missing_skills regroupe par libellé "
+        "seulement : les deux diffèrent quand les audits donnent des codes.",
+        "companies", skills.MISSING_SKILL_CODE_DIMS, skills.missing_skills_by_code,
+        (("missing_skills", "missing_skills"), ("companies", "companies")), official=False,
+        default_by=("skill",)),
+    Indicator(
         "skills_gap_score", "skills", "Score d'écart de compétences", "Skills-gap score",
         "100 × Σ poids × composante normalisée / Σ poids (écart, difficulté audits, difficulté "
         "BMO, classe de tension, compétences manquantes)", "score 0–100", "gtec",
@@ -248,6 +298,38 @@ INDICATORS: tuple[Indicator, ...] = (
         (*_OPENINGS, *_SUPPLY, ("missing_skills", "missing_skills"), ("bmo", "bmo"),
          ("tension", "tension"), ("offers", "offers")), official=False,
         default_by=("occupation",), territories=True),
+    # --- HR self-assessment and cooperation (audits) ---
+    Indicator(
+        "assessment_mean_score", "audits", "Note moyenne par thème du diagnostic RH",
+        "Mean HR self-assessment score by theme",
+        "Σ notes des entreprises / nombre de notes, par thème (1 = point faible, 4 = point fort)",
+        "note 1–4", _AUDIT,
+        "Auto-évaluation des entreprises. Un thème noté deux fois par une entreprise compte une "
+        "fois (moyenne de ses notes). Sans la dimension theme : moyenne des notes (entreprise, thème).",
+        "companies", assessments.ASSESSMENT_DIMS, assessments.assessment_mean_score,
+        (("assessments", "assessments"), ("companies", "companies")), official=False,
+        default_by=("theme",)),
+    Indicator(
+        "assessment_weak_share", "audits", "Part des entreprises qui notent le thème comme point faible",
+        "Share of companies scoring the theme as a weak point",
+        "100 × entreprises notant le thème 1 ou 2 (sur 4) / entreprises ayant noté le thème", "%",
+        _AUDIT,
+        "Seuil : note ≤ 2 (les deux notes basses du modèle d'audit). Une note par entreprise et "
+        "thème (moyenne si le thème est répété). Sans la dimension theme : part des notes "
+        "(entreprise, thème) faibles.",
+        "companies", assessments.ASSESSMENT_DIMS, assessments.assessment_weak_share,
+        (("assessments", "assessments"), ("companies", "companies")), official=False,
+        default_by=("theme",)),
+    Indicator(
+        "cooperation_declarations", "audits", "Coopérations déclarées (offres et besoins)",
+        "Cooperation offered and needed (audits)",
+        "entreprises distinctes qui déclarent le type de coopération (offre ou besoin : dimension "
+        "direction) ; Σ personnes déclarées", "entreprises", _AUDIT,
+        "Une entreprise compte une fois par cellule, quel que soit son nombre de lignes. Personnes "
+        "non renseignées comptées 0 (n_rows_without_people).",
+        "companies", cooperation.COOPERATION_DIMS, cooperation.cooperation_declarations,
+        (("cooperation", "cooperation"), ("companies", "companies")), official=False,
+        default_by=("cooperation_type",)),
     # --- 4. triangulation ---
     Indicator(
         "triangulation", "triangulation", "Triangulation audits / sources publiques",
@@ -265,7 +347,8 @@ INDICATORS: tuple[Indicator, ...] = (
 
 REGISTRY: dict[str, Indicator] = {ind.name: ind for ind in INDICATORS}
 FAMILIES = {"recruitment": "Difficultés de recrutement", "ageing": "Vieillissement",
-            "skills": "Écarts de compétences", "triangulation": "Triangulation"}
+            "economy": "Économie du territoire", "skills": "Écarts de compétences",
+            "audits": "Diagnostic RH et coopération (audits)", "triangulation": "Triangulation"}
 
 
 def get(name: str) -> Indicator:

@@ -21,10 +21,13 @@ from . import common as c
 from .departures import expected_departures, horizon_fraction
 from .occupations import common_level, harmonise
 from .recruitment import _jobseekers_total, audit_difficult_share
+from .skillkeys import SkillKeys
 from .triangulation import public_evidence
 
 OCCUPATION_DIMS = ("territory", "occupation")
 MISSING_SKILL_DIMS = ("territory", "occupation", "sector", "size_class", "period")
+MISSING_SKILL_CODE_DIMS = ("territory", "skill", "occupation", "sector", "size_class", "company_type",
+                           "company_group", "company", "period")
 #: The audit template asks planned recruitments for at most 1-3 years.
 AUDIT_HIRES_YEARS = 3
 
@@ -191,10 +194,33 @@ def occupation_gap(employment=None, workforce=None, departures=None, hires=None,
     return c.finish(out.sort_values(keys, kind="stable"), ["territory", "occupation", "occupation_level"])
 
 
+def _skill_rows(missing_skills: pd.DataFrame, companies: pd.DataFrame | None,
+                keys: list[str]) -> pd.DataFrame:
+    """Missing-skill rows with their company attributes, people, criticality and weighted score."""
+    df = c.fill_dims(c.with_company_attributes(missing_skills, companies), keys)
+    df["people"] = c.as_float(df["people"])
+    df["criticality"] = pd.to_numeric(df["criticality"], errors="coerce")
+    df["_weighted"] = df["people"].fillna(0) * df["criticality"].fillna(0)
+    df["_cited"] = df["criticality"].notna().astype("int64")
+    return df
+
+
+def _skill_sums(df: pd.DataFrame, group: list[str]) -> pd.DataFrame:
+    """Per group: Σ people, mean criticality (Σ criticality / citations), the weighted score
+    Σ criticality × people (`value`), citations and companies."""
+    out = c.group_sum(df, group, ["people", "criticality", "_weighted", "_cited"])
+    out["mean_criticality"] = c.ratio(out["criticality"], out["_cited"])
+    out["value"] = out["_weighted"]
+    out["citations"] = out["_cited"]
+    out = out.drop(columns=["criticality", "_weighted", "_cited"])
+    return out.merge(c.group_count_distinct(df, group, "siret", "n_companies"), on=group)
+
+
 def missing_skills(missing_skills: pd.DataFrame, companies: pd.DataFrame | None = None, *,
                    by: Sequence[str] = (), settings: Settings | None = None) -> pd.DataFrame:
     """Skills the audited companies lack: per skill, companies citing it, people concerned, mean
-    criticality (Σ criticality / citations) and the weighted score Σ criticality × people."""
+    criticality (Σ criticality / citations) and the weighted score Σ criticality × people.
+    Skills are grouped by their folded label (case, accents and punctuation ignored)."""
     from ..ingest.values import norm_text
 
     s = c.settings_or_default(settings)
@@ -203,19 +229,10 @@ def missing_skills(missing_skills: pd.DataFrame, companies: pd.DataFrame | None 
     cols = [*keys, "skill", "value", "people", "mean_criticality", "n_companies", "fragile"]
     if missing_skills is None or missing_skills.empty:
         return c.empty(cols)
-    df = c.fill_dims(c.with_company_attributes(missing_skills, companies), keys)
+    df = _skill_rows(missing_skills, companies, keys)
     df["skill_key"] = df["skill"].map(lambda t: norm_text(t) if isinstance(t, str) else c.NOT_GIVEN)
-    df["people"] = c.as_float(df["people"])
-    df["criticality"] = pd.to_numeric(df["criticality"], errors="coerce")
-    df["_weighted"] = df["people"].fillna(0) * df["criticality"].fillna(0)
-    df["_cited"] = df["criticality"].notna().astype("int64")
     group = [*keys, "skill_key"]
-    out = c.group_sum(df, group, ["people", "criticality", "_weighted", "_cited"])
-    out["mean_criticality"] = c.ratio(out["criticality"], out["_cited"])
-    out["value"] = out["_weighted"]
-    out["citations"] = out["_cited"]
-    out = out.drop(columns=["criticality", "_weighted", "_cited"])
-    out = out.merge(c.group_count_distinct(df, group, "siret", "n_companies"), on=group)
+    out = _skill_sums(df, group)
     # The label shown is the spelling most companies used.
     label = (df.groupby(["skill_key", "skill"], dropna=False).size().reset_index(name="n")
              .sort_values(["skill_key", "n"], ascending=[True, False]).drop_duplicates("skill_key"))
@@ -226,6 +243,39 @@ def missing_skills(missing_skills: pd.DataFrame, companies: pd.DataFrame | None 
     out = out.drop(columns="skill_key").sort_values([*keys, "value"], ascending=[True] * len(keys) + [False],
                                                     kind="stable")
     return c.finish(c.flag(out, "n_companies", s.small_numbers.min_companies), [*keys, "skill"])
+
+
+def missing_skills_by_code(missing_skills: pd.DataFrame, companies: pd.DataFrame | None = None, *,
+                           by: Sequence[str] = ("skill",), settings: Settings | None = None,
+                           keys: SkillKeys | None = None) -> pd.DataFrame:
+    """The missing skills grouped as the action plan compares them: by skill code when one is
+    given, else by folded label, a label that companies typed with one code only taking that code
+    (:class:`~gtec_cli.indicators.skillkeys.SkillKeys`; `keys` lets the plan pass the keys of the
+    whole audit, know-how and cooperation included). Per cell: companies citing a skill, Σ people,
+    weighted score Σ criticality × people (`value`), mean criticality. Without the `skill`
+    dimension the cell adds up every skill (per occupation, say); rows without skill or code are
+    `(non renseigné)`. The `skill_key` column is the comparison key, `skill` the label most often
+    typed for it."""
+    s = c.settings_or_default(settings)
+    by = c.check_by(by, MISSING_SKILL_CODE_DIMS, "missing_skills_by_code")
+    dims = ["territory", *[d for d in by if d != "territory"]]
+    group = ["skill_key" if d == "skill" else d for d in dims]
+    cols = [*group, *(["skill"] if "skill" in by else []), "value", "people", "mean_criticality",
+            "n_companies", "fragile"]
+    if missing_skills is None or missing_skills.empty:
+        return c.empty(cols)
+    keys = keys if keys is not None else SkillKeys.from_tables(missing_skills)
+    df = _skill_rows(missing_skills, companies, [d for d in dims if d != "skill"])
+    codes = df["skill_code"] if "skill_code" in df.columns else pd.Series(None, index=df.index, dtype=object)
+    df["skill_key"] = [keys.key(label, code) or c.NOT_GIVEN for label, code in zip(df["skill"], codes)]
+    out = _skill_sums(df, group)
+    out["n_rows"] = c.aggregate(df, group, count="n")["n"].to_numpy()
+    first = group
+    if "skill" in by:
+        out["skill"] = out["skill_key"].map(lambda k: c.NOT_GIVEN if k == c.NOT_GIVEN else keys.label(k))
+        first = [*group, "skill"]
+    out = out.sort_values(group, kind="stable")
+    return c.finish(c.flag(out, "n_companies", s.small_numbers.min_companies), first)
 
 
 COMPONENTS = ("occupation_gap", "audit_difficult_share", "bmo_difficult_share", "tension_class",

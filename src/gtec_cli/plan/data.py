@@ -3,19 +3,22 @@
 Rules and matchmaking read the same tables (companies, hires, departures, missing skills,
 assessments, cooperation, workforce); :class:`AuditData` holds them with the column types fixed
 (counts as floats, flags as 0/1), so every consumer sees the same thing. Skill labels typed by
-different companies are compared through :class:`SkillKeys`.
+different companies are compared through :class:`SkillKeys` (the indicators' keys, so the plan's
+matching and the `missing_skills_by_code` indicator group skills alike).
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
 
-from ..ingest.values import norm_text
+from ..indicators.skillkeys import SkillKeys as _SkillKeys
+from ..indicators.skillkeys import norm_code, norm_label, split_items
+
+__all__ = ["AUDIT_TABLES", "AuditData", "SkillKeys", "norm_code", "norm_label", "occupation_label",
+           "split_items"]
 
 #: Audit tables and the columns the plan reads from each.
 AUDIT_TABLES: dict[str, tuple[str, ...]] = {
@@ -104,76 +107,13 @@ class AuditData:
 
 
 # --- keys ---------------------------------------------------------------------------------------
-def norm_code(code: object) -> str | None:
-    """A skill or occupation code in canonical form (upper case, no spaces), or None."""
-    if code is None or (isinstance(code, float) and code != code):
-        return None
-    text = re.sub(r"\s+", "", str(code)).upper()
-    return text or None
-
-
-def norm_label(label: object) -> str | None:
-    """A free-text label in comparable form: accents, case, punctuation and spacing folded."""
-    if label is None or (isinstance(label, float) and label != label):
-        return None
-    return norm_text(label) or None
-
-
-def split_items(text: object) -> list[str]:
-    """Free text listing several items (`affûtage; polissage`) -> the items."""
-    if text is None or (isinstance(text, float) and text != text):
-        return []
-    return [p.strip() for p in re.split(r"[;\n]+", str(text)) if p.strip()]
-
-
-class SkillKeys:
-    """Compare skills across companies: the code when there is one, else the folded label.
-
-    A label that some company typed with a code (and only ever with that one code) takes the code's
-    key, so `Soudage TIG` without a code meets `soudage tig` coded `ESCO-123`.
-    """
-
-    def __init__(self, pairs: list[tuple[object, object]]):
-        codes_of: dict[str, set[str]] = {}
-        for label, code in pairs:
-            lab, cod = norm_label(label), norm_code(code)
-            if lab and cod:
-                codes_of.setdefault(lab, set()).add(cod)
-        self._label_code = {lab: next(iter(c)) for lab, c in codes_of.items() if len(c) == 1}
-        self._labels: dict[str, Counter] = {}
-        for label, code in pairs:
-            key = self.key(label, code)
-            if key and label is not None and str(label).strip():
-                self._labels.setdefault(key, Counter())[str(label).strip()] += 1
+class SkillKeys(_SkillKeys):
+    """Skill keys (see :class:`gtec_cli.indicators.skillkeys.SkillKeys`), built from an audit."""
 
     @classmethod
-    def from_data(cls, data: AuditData) -> "SkillKeys":
+    def from_data(cls, data: AuditData) -> SkillKeys:
         """Keys over every skill mention of the audits: missing skills, cooperation, know-how."""
-        ms = data.missing_skills
-        pairs = list(zip(ms["skill"], ms["skill_code"]))
-        pairs += [(s, None) for s in data.cooperation["skill"] if s]
-        pairs += [(item, None) for text in data.departures["knowhow_at_risk"]
-                  for item in split_items(text)]
-        return cls(pairs)
-
-    def key(self, label: object, code: object = None) -> str | None:
-        """`code:ESCO-123` or `label:soudage tig inox`; None when there is neither."""
-        cod = norm_code(code)
-        if cod:
-            return f"code:{cod}"
-        lab = norm_label(label)
-        if not lab:
-            return None
-        if lab in self._label_code:
-            return f"code:{self._label_code[lab]}"
-        return f"label:{lab}"
-
-    def label(self, key: str) -> str:
-        """The label companies typed most often for a key (first seen on ties)."""
-        counts = self._labels.get(key)
-        if counts:
-            return counts.most_common(1)[0][0]
-        return key.split(":", 1)[1]
+        return cls.from_tables(data.missing_skills, data.cooperation, data.departures)
 
 
 @lru_cache(maxsize=4096)

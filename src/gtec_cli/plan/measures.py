@@ -9,9 +9,10 @@ answers into one row per cell of that scope:
 `n_companies` counts the companies that contribute to the cell (the base of the frequency rule
 and of the rule's `min_companies`); `concerned` are the companies the finding is about (the ones an
 action would involve); `top_share` is the largest company's share of the cell's magnitude (input of
-the dominance rule). Values come from the indicators package where it owns the indicator
-(:mod:`gtec_cli.indicators`, asked by cell and by company); measures that exist only for the plan
-say so (`owner = "plan"`).
+the dominance rule). Values come from the indicator registry (:mod:`gtec_cli.indicators`, the
+indicator named in `registry`, asked by cell and by company), so the plan, the diagnostic and
+`gtec indicators` give the same figures; only the collaboration opportunities, which the plan's
+matching finds, are the plan's own (`owner = "plan"`).
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ class Measure:
     formula: str
     concerned: str
     compute: Callable[..., pd.DataFrame]
+    #: The registry indicator the figures come from (owner "indicators").
+    registry: str | None = None
 
     @property
     def default_value(self) -> str:
@@ -176,12 +179,6 @@ def _filtered(data: AuditData, table: str, where: dict) -> pd.DataFrame:
             frame = frame[values.astype(object).map(lambda v: norm_text(v) if v is not None else None)
                           == norm_text(wanted)]
     return frame
-
-
-def _scope_key(frame: pd.DataFrame, scope: str, column: str | None) -> pd.Series:
-    if scope == "all":
-        return pd.Series("all", index=frame.index, dtype=object)
-    return frame[column].astype(object)
 
 
 def cells_from_contributions(contrib: pd.DataFrame, *, numerator: str | None, denominator: str | None,

@@ -1,19 +1,20 @@
 """The measures catalogue rules can use, computed from the audit answers (see measures.py).
 
-Each function returns the cells of its measure at a scope, with the companies behind each cell.
-Those marked `owner="plan"` exist only for the plan (no indicator of indicators.md defines them).
+Each function returns the cells of its measure at a scope, with the companies behind each cell:
+the registry indicator named in `registry`, asked by cell and by company (`_from_indicator`).
+The one marked `owner="plan"` (collaboration opportunities) is the plan's own matching.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from .data import AuditData, SkillKeys, split_items
+from ..indicators.common import NOT_GIVEN
+from .data import AuditData, SkillKeys
 from .measures import (
     CELL_COLUMNS,
     _filtered,
     _label_for,
-    _scope_key,
     cells_from_contributions,
     measure,
 )
@@ -27,30 +28,46 @@ def _skills(data: AuditData, context: dict) -> SkillKeys:
     return context["skills"]
 
 
+def _given(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Cells whose keys were given: a skill, theme or occupation `(non renseigné)` is no finding."""
+    for col in by:
+        col = "skill_key" if col == "skill" else col
+        if not cells.empty:
+            cells = cells[cells[col] != NOT_GIVEN]
+    return cells
+
+
 def _from_indicator(cells: pd.DataFrame, per: pd.DataFrame, scope: str, column: str | None,
                     values: dict[str, str], base: str, concerned: str, magnitude: str | None,
                     labeler) -> pd.DataFrame:
     """Cells in the plan's shape from an indicator's result (`cells`) and the same indicator by
-    company (`per`): the companies behind each cell, those concerned, the top company's share."""
+    company (`per`): the companies behind each cell (`base` > 0), those concerned (`concerned` >
+    0), the top company's share of the cell's `magnitude`."""
     def key_of(frame):
-        return frame[column].astype(object) if column else pd.Series("all", index=frame.index, dtype=object)
+        return frame[column].astype(object).tolist() if column else ["all"] * len(frame)
 
+    def numbers(col):
+        return pd.to_numeric(per[col], errors="coerce").fillna(0.0).tolist()
+
+    # One pass over the company rows (a plan asks many cells: no filtering per cell).
+    behind: dict[object, dict[object, float]] = {}
+    involved: dict[object, set] = {}
+    if not per.empty:
+        magnitudes = numbers(magnitude) if magnitude else [0.0] * len(per)
+        for key, company, b, con, mag in zip(key_of(per), per["company"].tolist(), numbers(base),
+                                             numbers(concerned), magnitudes):
+            if b > 0:
+                mine = behind.setdefault(key, {})
+                mine[company] = mine.get(company, 0.0) + mag
+            if con > 0:
+                involved.setdefault(key, set()).add(company)
     rows = []
-    per = per.assign(_key=key_of(per)) if not per.empty else per.assign(_key=None)
     for key, row in zip(key_of(cells), cells.to_dict("records")):
-        mine = per[per["_key"] == key]
-        base_rows = mine[pd.to_numeric(mine[base], errors="coerce").fillna(0) > 0]
-        out = {"key": key, "key_label": labeler(key),
-               "n_companies": int(base_rows["company"].nunique()),
-               "sirets": tuple(sorted(set(base_rows["company"]))),
-               "concerned": tuple(sorted(set(mine.loc[pd.to_numeric(mine[concerned], errors="coerce")
-                                                      .fillna(0) > 0, "company"])))}
-        if magnitude:
-            contrib = base_rows.groupby("company")[magnitude].sum()
-            total = float(contrib.clip(lower=0).sum())
-            out["top_share"] = float(contrib.max()) / total if total > 0 else float("nan")
-        else:
-            out["top_share"] = float("nan")
+        contrib = behind.get(key, {})
+        out = {"key": key, "key_label": labeler(key), "n_companies": len(contrib),
+               "sirets": tuple(sorted(contrib)), "concerned": tuple(sorted(involved.get(key, ())))}
+        total = sum(max(v, 0.0) for v in contrib.values())
+        out["top_share"] = max(contrib.values()) / total if magnitude and total > 0 else float("nan")
         for name, col in values.items():
             out[name] = float(row[col]) if row[col] is not None and row[col] == row[col] else float("nan")
         rows.append(out)
@@ -63,8 +80,8 @@ def _from_indicator(cells: pd.DataFrame, per: pd.DataFrame, scope: str, column: 
             "difficult_positions": ("Recrutements prévus jugés difficiles", "postes"),
             "positions": ("Recrutements prévus", "postes")},
     scopes=_ALL_OCC, filters=("cadre", "contract", "horizon", "company_type", "club_member", "naf"),
-    owner="indicators", formula="100 × Σ postes jugés difficiles / Σ postes prévus (indicateur "
-                                "audit_difficult_share)",
+    owner="indicators", registry="audit_difficult_share",
+    formula="100 × Σ postes jugés difficiles / Σ postes prévus (indicateur audit_difficult_share)",
     concerned="entreprises qui prévoient des recrutements jugés difficiles",
 )
 def difficult_share(data: AuditData, scope: str, where: dict, context: dict) -> pd.DataFrame:
@@ -93,7 +110,7 @@ def difficult_share(data: AuditData, scope: str, where: dict, context: dict) -> 
             "share": ("Part des recrutements concernés", "%")},
     scopes=("reason",), filters=("cadre", "contract", "horizon", "occupation", "company_type",
                                  "club_member"),
-    owner="indicators",
+    owner="indicators", registry="audit_difficulty_reasons",
     formula="par raison : entreprises qui la citent ; postes qui la citent ; 100 × postes citant la "
             "raison / postes difficiles ou motivés (indicateur audit_difficulty_reasons, plusieurs "
             "raisons possibles)",
@@ -125,28 +142,30 @@ def difficulty_reasons(data: AuditData, scope: str, where: dict, context: dict) 
     scopes=("skill", "occupation"),
     filters=("trainable_inhouse", "single_holder", "criticality", "occupation", "company_type",
              "club_member"),
-    owner="indicators",
+    owner="indicators", registry="missing_skills_by_code",
     formula="par compétence (code, sinon libellé normalisé) : entreprises qui la citent, "
-            "Σ personnes concernées, score = Σ criticité × personnes",
+            "Σ personnes concernées, score = Σ criticité × personnes (indicateur "
+            "missing_skills_by_code ; par métier : somme sur les compétences)",
     concerned="entreprises qui citent la compétence",
 )
 def missing_skills(data: AuditData, scope: str, where: dict, context: dict) -> pd.DataFrame:
-    """Companies, people and weighted score per missing skill (or per occupation)."""
+    """Companies, people and weighted score per missing skill (or per occupation), from
+    `missing_skills_by_code` with the keys of the whole audit (skills named in cooperation and
+    know-how included), so a skill has one key across rules and matching."""
+    from ..indicators.skills import missing_skills_by_code
+
     ms = _filtered(data, "missing_skills", where)
     skills = _skills(data, context)
-    if scope == "skill":
-        keys = pd.Series([skills.key(s, c) for s, c in zip(ms["skill"], ms["skill_code"])],
-                         index=ms.index, dtype=object)
-    else:
-        keys = ms["occupation"].astype(object)
-    people = ms["people"].fillna(0)
-    contrib = pd.DataFrame({"key": keys, "siret": ms["siret"], "people": people, "cite": 1.0,
-                            "score": ms["criticality"].astype("float64").fillna(0) * people})
-    cells = cells_from_contributions(contrib, numerator=None, denominator=None, scale=1.0,
-                                     magnitude="people", extra={"people": "people", "score": "score"},
-                                     labeler=_label_for(scope, skills))
-    cells["companies"] = cells["n_companies"].astype(float)
-    return cells
+    by = ["skill"] if scope == "skill" else ["occupation"]
+    kw = {"settings": context.get("settings"), "keys": skills}
+    cells = _given(missing_skills_by_code(ms, data.companies, by=by, **kw), by)
+    per = missing_skills_by_code(ms, data.companies, by=[*by, "company"], **kw)
+    column = "skill_key" if scope == "skill" else "occupation"
+    cells = cells.assign(companies=cells["n_companies"].astype(float))
+    return _from_indicator(cells, per, scope, column,
+                           {"companies": "companies", "people": "people", "score": "value"},
+                           base="n_rows", concerned="n_rows", magnitude="people",
+                           labeler=_label_for(scope, skills))
 
 
 @measure(
@@ -154,7 +173,7 @@ def missing_skills(data: AuditData, scope: str, where: dict, context: dict) -> p
     values={"share": ("Part des salariés de 55 ans ou plus", "%"),
             "seniors": ("Salariés de 55 ans ou plus", "personnes")},
     scopes=_ALL_OCC, filters=("contract", "company_type", "club_member", "naf"),
-    owner="indicators",
+    owner="indicators", registry="workforce_share_55_plus",
     formula="100 × salariés de 55 ans ou plus / salariés des entreprises auditées (indicateur "
             "workforce_share_55_plus ; âges répartis uniformément dans une tranche à cheval)",
     concerned="entreprises qui emploient des salariés de 55 ans ou plus dans le métier",
@@ -182,41 +201,50 @@ def workforce_55(data: AuditData, scope: str, where: dict, context: dict) -> pd.
     name="knowhow_at_risk", label="Savoir-faire menacés par des départs",
     values={"companies": ("Entreprises déclarant un savoir-faire menacé", "entreprises"),
             "retirements": ("Départs en retraite correspondants", "personnes")},
-    scopes=_ALL_OCC, filters=("horizon", "company_type", "club_member"), owner="plan",
+    scopes=_ALL_OCC, filters=("horizon", "company_type", "club_member"),
+    owner="indicators", registry="knowhow_at_risk",
     formula="entreprises dont une ligne de départs (toutes échéances, ou celles du filtre) "
-            "mentionne un savoir-faire menacé ; Σ départs en retraite de ces lignes",
+            "mentionne un savoir-faire menacé ; Σ départs en retraite de ces lignes (indicateur "
+            "knowhow_at_risk)",
     concerned="entreprises qui déclarent un savoir-faire menacé",
 )
 def knowhow(data: AuditData, scope: str, where: dict, context: dict) -> pd.DataFrame:
-    """Companies declaring know-how at risk with their departures."""
+    """Companies declaring know-how at risk with their retirements (from `knowhow_at_risk`)."""
+    from ..indicators.departures import knowhow_at_risk
+
     dep = _filtered(data, "departures", where)
-    dep = dep[dep["knowhow_at_risk"].map(lambda t: bool(split_items(t))).astype(bool)]
-    contrib = pd.DataFrame({"key": _scope_key(dep, scope, "occupation"), "siret": dep["siret"],
-                            "cite": 1.0, "retirements": dep["retirements"].fillna(0)})
-    cells = cells_from_contributions(contrib, numerator=None, denominator=None, scale=1.0,
-                                     magnitude=None, extra={"retirements": "retirements"},
-                                     labeler=_label_for(scope))
-    cells["companies"] = cells["n_companies"].astype(float)
-    return cells
+    by = [] if scope == "all" else ["occupation"]
+    kw = {"settings": context.get("settings")}
+    cells = _given(knowhow_at_risk(dep, data.companies, by=by, **kw), by)
+    per = knowhow_at_risk(dep, data.companies, by=[*by, "company"], **kw)
+    return _from_indicator(cells, per, scope, None if scope == "all" else "occupation",
+                           {"companies": "value", "retirements": "retirements"}, base="n_rows",
+                           concerned="n_rows", magnitude=None, labeler=_label_for(scope))
 
 
 @measure(
     name="assessment_weak_share", label="Part des entreprises qui notent le thème comme point faible",
     values={"share": ("Part des entreprises notant le thème 1 ou 2 sur 4", "%"),
             "weak": ("Entreprises notant le thème 1 ou 2 sur 4", "entreprises")},
-    scopes=("theme", "all"), filters=("company_type", "club_member", "naf"), owner="plan",
-    formula="100 × entreprises notant le thème 1 ou 2 (sur 4) / entreprises ayant noté le thème",
+    scopes=("theme", "all"), filters=("company_type", "club_member", "naf"),
+    owner="indicators", registry="assessment_weak_share",
+    formula="100 × entreprises notant le thème 1 ou 2 (sur 4) / entreprises ayant noté le thème "
+            "(indicateur assessment_weak_share ; niveau all : notes entreprise × thème)",
     concerned="entreprises qui notent le thème comme point faible",
 )
 def assessment_weak(data: AuditData, scope: str, where: dict, context: dict) -> pd.DataFrame:
-    """Share of companies rating a theme 1 or 2 out of 4 (a weak point)."""
+    """Share of companies rating a theme 1 or 2 out of 4, a weak point (from
+    `assessment_weak_share`)."""
+    from ..indicators.assessments import assessment_weak_share
+
     a = _filtered(data, "assessments", where)
-    a = a[a["score"].notna()]
-    contrib = pd.DataFrame({"key": _scope_key(a, scope, "theme"), "siret": a["siret"], "rated": 1.0,
-                            "weak": (a["score"].astype("float64") <= 2).astype(float)})
-    return cells_from_contributions(contrib, numerator="weak", denominator="rated", scale=100.0,
-                                    magnitude=None, extra={"weak": "weak"}, concerned="weak",
-                                    labeler=_label_for(scope))
+    by = [] if scope == "all" else ["theme"]
+    kw = {"settings": context.get("settings")}
+    cells = _given(assessment_weak_share(a, data.companies, by=by, **kw), by)
+    per = assessment_weak_share(a, data.companies, by=[*by, "company"], **kw)
+    return _from_indicator(cells, per, scope, None if scope == "all" else "theme",
+                           {"share": "value", "weak": "n_weak"}, base="n_ratings",
+                           concerned="n_weak", magnitude=None, labeler=_label_for(scope))
 
 
 @measure(
@@ -224,20 +252,24 @@ def assessment_weak(data: AuditData, scope: str, where: dict, context: dict) -> 
     values={"companies": ("Entreprises déclarant une offre ou un besoin", "entreprises"),
             "people": ("Personnes concernées", "personnes")},
     scopes=("cooperation_type",), filters=("direction", "occupation", "company_type", "club_member"),
-    owner="plan", formula="entreprises qui déclarent ce type de coopération (offre ou besoin, ou selon "
-                          "le filtre direction) ; Σ personnes déclarées",
+    owner="indicators", registry="cooperation_declarations",
+    formula="entreprises qui déclarent ce type de coopération (offre ou besoin, ou selon le filtre "
+            "direction) ; Σ personnes déclarées (indicateur cooperation_declarations)",
     concerned="entreprises qui déclarent ce type de coopération",
 )
 def cooperation(data: AuditData, scope: str, where: dict, context: dict) -> pd.DataFrame:
-    """Companies declaring each type of cooperation (offers and needs)."""
+    """Companies declaring each type of cooperation, offers and needs (from
+    `cooperation_declarations`)."""
+    from ..indicators.cooperation import cooperation_declarations
+
     coop = _filtered(data, "cooperation", where)
-    contrib = pd.DataFrame({"key": coop["cooperation_type"], "siret": coop["siret"], "cite": 1.0,
-                            "people": coop["people"].fillna(0)})
-    cells = cells_from_contributions(contrib, numerator=None, denominator=None, scale=1.0,
-                                     magnitude=None, extra={"people": "people"},
-                                     labeler=_label_for(scope))
-    cells["companies"] = cells["n_companies"].astype(float)
-    return cells
+    by = ["cooperation_type"]
+    kw = {"settings": context.get("settings")}
+    cells = cooperation_declarations(coop, data.companies, by=by, **kw)
+    per = cooperation_declarations(coop, data.companies, by=[*by, "company"], **kw)
+    return _from_indicator(cells, per, scope, "cooperation_type",
+                           {"companies": "value", "people": "people"}, base="n_rows",
+                           concerned="n_rows", magnitude=None, labeler=_label_for(scope))
 
 
 @measure(

@@ -1,11 +1,11 @@
-"""What the diagnostic reads from the store, and the few figures no indicator provides yet.
+"""What the diagnostic reads from the store, and how it shapes audit rows for secrecy.
 
 Reading: the drops a period's report uses (the period's audits and observatory workbook, the
 latest public files), and their rows. Audit contributions are shaped as the long tables
-:mod:`gtec_cli.confidentiality` protects (cell keys, company, value).
-
-Figures computed here are presentation aggregates that the indicator registry does not hold
-(yet): each function says so in its docstring, and the lead decides which indicator should own it.
+:mod:`gtec_cli.confidentiality` protects (cell keys, company, value). The figures themselves come
+from the indicator registry (:mod:`gtec_cli.indicators`, through `ReportContext.indicator`); what
+is left here is labels, the age pyramid's choice of bands and the contributions of tables whose
+cells are raw audit sums.
 """
 
 from __future__ import annotations
@@ -13,17 +13,11 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import nomenclatures as nom
+from ..indicators.common import NOT_GIVEN, TYPE_GROUPS, TYPE_ORDER  # noqa: F401 (sections use them)
 from ..periods import parse_period
 
 #: Kinds whose drops belong to one period: a report reads only the report period's drops.
 PERIOD_KINDS = ("audit", "opeq", "plan")
-
-#: Company types of the audit template, grouped so that each group holds enough companies for
-#: statistical secrecy (one ETI or GE alone would make a column of `s`).
-TYPE_GROUPS = {"TPE": "TPE", "PME": "PME, ETI, GE", "ETI": "PME, ETI, GE", "GE": "PME, ETI, GE",
-               "SIAE": "SIAE, public, associations", "public": "SIAE, public, associations",
-               "association": "SIAE, public, associations"}
-TYPE_ORDER = ("TPE", "PME, ETI, GE", "SIAE, public, associations")
 
 #: The 14 "grands domaines" of the ROME (France Travail). Audit tables group occupations by
 #: domain: thirty companies spread over fifty occupations would print a table of `s`.
@@ -45,7 +39,6 @@ ROME_DOMAINS = {
     "M": ("Support à l'entreprise", "Business support"),
     "N": ("Transport et logistique", "Transport and logistics"),
 }
-NOT_GIVEN = "(non renseigné)"
 
 
 def domain_of(code: object) -> str:
@@ -186,33 +179,22 @@ def skills_contributions(missing: pd.DataFrame, min_companies: int, other_label:
     return df[["siret", "skill", "value"]], labels
 
 
-def theme_contributions(assessments: pd.DataFrame, companies: pd.DataFrame) -> pd.DataFrame:
-    """Each company's score (1 = weakness … 4 = strength) per theme, with its company-type group.
-
-    Mean scores by theme are not in the indicator registry: they come from these sums and counts
-    (proposed indicator: `assessment_mean_score`)."""
-    if assessments.empty:
-        return pd.DataFrame(columns=["siret", "theme", "group", "value"])
-    df = assessments.dropna(subset=["theme", "score"]).copy()
-    kinds = companies.drop_duplicates("siret", keep="last").set_index("siret")["company_type"] \
-        if not companies.empty else pd.Series(dtype=object)
-    df["group"] = df["siret"].map(kinds).map(TYPE_GROUPS).fillna(NOT_GIVEN)
-    # One score per company and theme (a repeated theme in a workbook counts once, its mean).
-    per = df.groupby(["siret", "theme", "group"], as_index=False)["score"].mean()
-    return per.rename(columns={"score": "value"})
-
-
-def cooperation_contributions(cooperation: pd.DataFrame) -> pd.DataFrame:
-    """One row per company, cooperation type and direction (offer or need): counts of companies."""
-    if cooperation.empty:
-        return pd.DataFrame(columns=["siret", "cooperation_type", "direction", "value"])
-    df = cooperation.dropna(subset=["cooperation_type", "direction"])
-    df = df.drop_duplicates(["siret", "cooperation_type", "direction"])
-    return pd.DataFrame({"siret": df["siret"].astype(str), "cooperation_type": df["cooperation_type"],
-                         "direction": df["direction"], "value": 1.0})
+def indicator_contributions(rows: pd.DataFrame, dims: dict[str, str], value: str, *,
+                            given: tuple[str, ...] = ()) -> pd.DataFrame:
+    """An indicator's rows by company as secrecy contributions: `siret`, the cell keys (indicator
+    column -> table dimension) and `value`. Rows whose `given` dimensions are `(non renseigné)`
+    are left out (a cooperation without direction is neither an offer nor a need)."""
+    if rows.empty:
+        return pd.DataFrame(columns=["siret", *dims.values(), "value"])
+    out = pd.DataFrame({"siret": rows["company"].astype(str),
+                        **{dim: rows[col] for col, dim in dims.items()},
+                        "value": pd.to_numeric(rows[value], errors="coerce")})
+    for dim in given:
+        out = out[out[dim] != NOT_GIVEN]
+    return out.reset_index(drop=True)
 
 
-# --- public figures no indicator holds ----------------------------------------------------------
+# --- public figure no indicator holds (yet): the age pyramid ------------------------------------
 def pyramid(population: pd.DataFrame, territory: str) -> tuple[int | None, pd.DataFrame]:
     """Men and women by age band for the latest year of `territory`, bands that do not overlap.
 
@@ -261,43 +243,3 @@ def finest_partition(bands: pd.DataFrame) -> pd.DataFrame:
     if chain is None:  # gaps between bands: keep one band per start, the narrowest
         chain = tuple(min(ix, key=lambda i: hi[i]) for _, ix in sorted(starts.items()))
     return bands.iloc[list(chain)].reset_index(drop=True)
-
-
-def employment_by_sector(employment: pd.DataFrame, territory: str) -> tuple[int | None, pd.DataFrame]:
-    """People in employment by NAF division, latest year (proposed indicator: `employment`).
-
-    Rows of one sex are kept apart from the both-sexes rows so nobody is counted twice."""
-    if employment.empty:
-        return None, pd.DataFrame()
-    df = employment[employment["territory"] == territory]
-    if df.empty:
-        return None, pd.DataFrame()
-    year = int(df["year"].max())
-    df = df[df["year"] == year]
-    if "sex" in df and (df["sex"] == "T").any():
-        df = df[df["sex"] == "T"]
-    # Age-band rows and all-ages rows would double count: keep all ages when present.
-    if "age_band" in df and df["age_band"].isna().any():
-        df = df[df["age_band"].isna()]
-    division = df["naf"].astype(object).map(lambda c: c[:2] if isinstance(c, str) and c[:2].isdigit()
-                                            else (c if isinstance(c, str) else None))
-    out = (df.assign(division=division).dropna(subset=["division"])
-           .groupby("division", as_index=False)["people"].sum()
-           .sort_values("people", ascending=False))
-    return year, out.reset_index(drop=True)
-
-
-def establishments_by_size(establishments: pd.DataFrame, territory: str
-                           ) -> tuple[int | None, pd.DataFrame]:
-    """Establishments by size class, latest year (proposed indicator: `establishments`)."""
-    if establishments.empty:
-        return None, pd.DataFrame()
-    df = establishments[establishments["territory"] == territory]
-    if df.empty:
-        return None, pd.DataFrame()
-    year = int(df["year"].max())
-    df = df[df["year"] == year].dropna(subset=["size_class"])
-    order = {k: i for i, k in enumerate(("0", "1-9", "10-49", "50-249", "250+"))}
-    out = df.groupby("size_class", as_index=False)["establishments"].sum()
-    out = out.sort_values("size_class", key=lambda s: s.map(order).fillna(99))
-    return year, out.reset_index(drop=True)

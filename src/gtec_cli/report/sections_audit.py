@@ -79,9 +79,17 @@ def protect_audits(ctx) -> dict:
     add("reasons", d.reasons_contributions(ctx.frame("hires")), ("reason",), "reason_positions",
         margins=False)
     add("skills", skills, ("skill",), "skill_people")
-    add("themes", d.theme_contributions(ctx.frame("assessments"), companies), ("theme", "group"),
-        "score", margins=("group",), magnitude=False)
-    add("cooperation", d.cooperation_contributions(ctx.frame("cooperation")),
+    # Scores and cooperation counts come from their indicators by company: a cell of the protected
+    # table adds up its companies' figures, which gives the indicator's figure for that cell (the
+    # mean score is the cell's sum over its number of companies; tests hold the two together).
+    scores = ctx.indicator("assessment_mean_score", ("theme", "company_group", "company"))
+    add("themes", d.indicator_contributions(scores, {"theme": "theme", "company_group": "group"},
+                                            "score_sum"),
+        ("theme", "group"), "score", margins=("group",), magnitude=False)
+    declared = ctx.indicator("cooperation_declarations", ("cooperation_type", "direction", "company"))
+    add("cooperation", d.indicator_contributions(declared, {"cooperation_type": "cooperation_type",
+                                                            "direction": "direction"}, "value",
+                                                 given=("direction",)),
         ("cooperation_type", "direction"), "cooperating_companies", margins=False, magnitude=False)
     add("companies_by_type", company_groups, ("group",), "companies", magnitude=False)
     ctx.protected = protect_settings(specs, ctx.settings) if specs else {}
@@ -344,6 +352,7 @@ def _themes(ctx, order: int) -> Section:
     groups = [g for g in d.TYPE_ORDER if g in set(protected.cells["group"])]
     groups += sorted(set(protected.cells["group"]) - set(groups) - {TOTAL})
     cols = [*groups, TOTAL]
+    # A cell's mean is the indicator's: Σ of its companies' scores / number of companies.
     totals = protected.cells[protected.cells["group"] == TOTAL].assign(
         mean=lambda f: f["value"] / f["n_companies"].clip(lower=1))
     themes = [r["theme"] for _, r in _published_first(totals, lambda r: r["status"], "theme",

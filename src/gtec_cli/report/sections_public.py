@@ -203,17 +203,20 @@ def economy(ctx, order: int) -> Section:
     """Employment by sector, establishments, workforce ageing and expected departures."""
     t, fmt = ctx.t, ctx.fmt
     section = Section("economy", t.s_economy)
-    found = [(code, *d.employment_by_sector(ctx.frame("employment"), code)) for code in ctx.chain]
-    found = [f for f in found if f[1] is not None and not f[2].empty]
+    employed = ctx.indicator("employment")
+    found = [(code, employed[employed["territory"] == code]) for code in ctx.chain
+             if not employed.empty]
+    found = [f for f in found if not f[1].empty]
     if found:
-        code, year, sectors = found[0]
-        total = sectors["people"].sum()
+        code, sectors = found[0]
+        year = int(sectors["year"].iloc[0])
+        total = sectors["value"].sum()
         top = sectors.head(12)
-        names = [d.naf_label(x) for x in top["division"]]
-        rows = [[label(n), number_cell(fmt, p), number_cell(fmt, 100 * p / total, kind="percent")]
-                for n, p in zip(names, top["people"])]
+        names = [d.naf_label(x) for x in top["sector"]]
+        rows = [[label(n), number_cell(fmt, p), number_cell(fmt, share, kind="percent")]
+                for n, p, share in zip(names, top["value"], top["share"])]
         if len(sectors) > len(top):
-            rest = sectors["people"].iloc[len(top):].sum()
+            rest = sectors["value"].iloc[len(top):].sum()
             rows.append([label(t.other_sectors), number_cell(fmt, rest),
                          number_cell(fmt, 100 * rest / total, kind="percent")])
         rows.append([label(t.total), number_cell(fmt, total, total=True),
@@ -222,7 +225,7 @@ def economy(ctx, order: int) -> Section:
                           [t.sector, t.employed, t.share], rows, source=t.source_observatory,
                           vintage=str(year), base=t.base_employed, total_rows={len(rows) - 1})
         alt = t.f("sectors_alt", sector=names[0], share=rows[0][2].text, total=fmt.integer(total))
-        section.add(ctx.figure(charts.hbars("sectors", names, top["people"].tolist(), fmt=fmt, table=table,
+        section.add(ctx.figure(charts.hbars("sectors", names, top["value"].tolist(), fmt=fmt, table=table,
                                             alt=alt, xlabel=t.employed), table.title))
     else:
         section.add(Paragraph(t.f("absent", what=t.absent_employment), "absent"))
@@ -234,13 +237,15 @@ def economy(ctx, order: int) -> Section:
 
 def _establishments(ctx, section: Section) -> None:
     t, fmt = ctx.t, ctx.fmt
+    counts = ctx.indicator("establishments")
     for code in ctx.chain:
-        year, sizes = d.establishments_by_size(ctx.frame("establishments"), code)
-        if year is None or sizes.empty:
+        sizes = counts[counts["territory"] == code] if not counts.empty else counts
+        if sizes.empty:
             continue
-        total = sizes["establishments"].sum()
-        rows = [[label(s), number_cell(fmt, n), number_cell(fmt, 100 * n / total, kind="percent")]
-                for s, n in zip(sizes["size_class"], sizes["establishments"])]
+        year = int(sizes["year"].iloc[0])
+        total = sizes["value"].sum()
+        rows = [[label(s), number_cell(fmt, n), number_cell(fmt, share, kind="percent")]
+                for s, n, share in zip(sizes["size_class"], sizes["value"], sizes["share"])]
         rows.append([label(t.total), number_cell(fmt, total, total=True),
                      number_cell(fmt, 100.0, kind="percent", total=True)])
         section.add(ctx.table(t.f("establishments_title", territory=ctx.territory_label(code), year=year),

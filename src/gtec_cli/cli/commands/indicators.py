@@ -20,9 +20,10 @@ EXCEL_FR_HELP = ("CSV pour Excel en français : séparateur ;, virgule décimale
                  "Par défaut : séparateur virgule et point décimal, pour les scripts.")
 #: Columns shown in `--format table` (all columns go to the other formats).
 _SHOWN = ("scope", "territory", "year", "period", "source", "occupation", "occupation_label", "family",
-          "sector", "size_class", "cadre", "horizon", "company", "sex", "skill", "reason_label",
+          "sector", "size_class", "cadre", "horizon", "company", "company_type", "company_group", "sex",
+          "theme", "cooperation_type", "direction", "skill", "reason_label",
           "factor_label", "age_band", "year_from", "year_to", "horizon_years", "retirement_age",
-          "scenario", "rank", "value", "annual_rate", "audit_difficult_share", "bmo_difficult_share",
+          "scenario", "rank", "value", "share", "annual_rate", "audit_difficult_share", "bmo_difficult_share",
           "tension_class", "audit_signal", "public_signal", "n_projects", "n_companies", "n_people",
           "n_masked_rows", "fragile", "approximation")
 _MAX_ROWS = 60
