@@ -1,8 +1,11 @@
-"""Shared fixtures: an empty in-memory store, a fresh workspace, a CLI runner."""
+"""Shared fixtures: an empty in-memory store, a fresh workspace, a CLI runner; and `snapshot`,
+the store checksum that proves a refused command left the store exactly as it was."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,24 @@ from gtec_cli.workspace import Workspace
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+def snapshot(store_path: Path) -> dict:
+    """A checksum of every table's rows (data and bookkeeping), read through a separate read-only
+    connection, after SQLite's own integrity check of the file."""
+    db = sqlite3.connect(f"file:{store_path}?mode=ro", uri=True)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        tables = [r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name != 'schema_migrations' ORDER BY name")]
+        sums = {}
+        for table in tables:
+            rows = sorted(repr(r) for r in db.execute(f'SELECT * FROM "{table}"'))
+            sums[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
+        return sums
+    finally:
+        db.close()
 
 
 @pytest.fixture

@@ -8,11 +8,9 @@ subprocess: if a defence regressed, the child aborts, not pytest.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import shutil
-import sqlite3
 import subprocess
 import sys
 import time
@@ -21,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, snapshot
 from gtec_cli.ingest.safety import OLE_MAGIC
 
 GTEC = str(Path(sys.executable).with_name("gtec"))
@@ -37,23 +35,6 @@ SYS_TIMEOUT = 20  # "within seconds"; the slowest case takes about one second
 
 
 # --- the store, before and after -----------------------------------------------------------------
-def snapshot(store_path: Path) -> dict:
-    """Drops and a checksum of every table's rows, read through a separate read-only connection."""
-    db = sqlite3.connect(f"file:{store_path}?mode=ro", uri=True)
-    try:
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        tables = [r[0] for r in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name != 'schema_migrations' ORDER BY name")]
-        sums = {}
-        for table in tables:
-            rows = sorted(repr(r) for r in db.execute(f'SELECT * FROM "{table}"'))
-            sums[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
-        return sums
-    finally:
-        db.close()
-
-
 @pytest.fixture
 def loaded(workspace, gtec):
     """A workspace holding one drop already (the observatory file), and its snapshot."""

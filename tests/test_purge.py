@@ -4,10 +4,8 @@ left in the inbox is not stored again behind the user's back by `gtec ingest` or
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import CORPUS, SAMPLE
+from conftest import CORPUS, SAMPLE, snapshot
 from gtec_cli.errors import InvalidInput, UsageError
 from gtec_cli.ingest.pipeline import ingest_files, sha256_of
 from gtec_cli.purge import plan_purge, purge
@@ -31,22 +29,6 @@ CONSOLIDATED = SAMPLE / "audits-consolidated" / "audits-pays-de-langres-consolid
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-def snapshot(path: Path) -> dict:
-    """A checksum of every table of the store file (data and bookkeeping), read-only."""
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        tables = [r[0] for r in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name != 'schema_migrations' ORDER BY name")]
-        out = {}
-        for table in tables:
-            rows = sorted(repr(r) for r in db.execute(f'SELECT * FROM "{table}"'))
-            out[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
-        return out
-    finally:
-        db.close()
-
-
 def table_rows(store: Store, table: str, where: str = "1", params=()) -> list[tuple]:
     cols = [c for c in store.columns(table) if c != "drop_id"]
     sql = f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{table}" WHERE {where}'
