@@ -177,7 +177,7 @@ def workforce_scopes(by: list[str], *, employment=None, workforce=None, companie
     if "audits" in scopes and workforce is not None and not workforce.empty \
             and set(by) <= set(SCOPE_DIMS["audits"]):
         df = c.with_company_attributes(workforce, companies)
-        keys = ["territory", *[d for d in by if d != "territory"]]
+        keys = c.territory_first(by)
         df = collapse_sex(c.fill_dims(df, keys), by, keys)
         out.append(Scope("audits", df, keys, "headcount"))
     if "national" in scopes and national is not None and not national.empty \

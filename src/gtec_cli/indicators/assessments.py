@@ -37,17 +37,13 @@ def company_scores(assessments: pd.DataFrame, companies: pd.DataFrame | None,
     return per
 
 
-def _keys(by: list[str]) -> list[str]:
-    return ["territory", *[d for d in by if d != "territory"]]
-
-
 def assessment_mean_score(assessments: pd.DataFrame, companies: pd.DataFrame | None = None, *,
                           by: Sequence[str] = ("theme",), settings: Settings | None = None) -> pd.DataFrame:
     """Mean self-assessment score (1 = weak point, 4 = strong point): Σ companies' scores / number
     of scores, per theme (and company type, sector…). `score_sum` and `n_ratings` are its terms;
     `n_companies` the companies that scored."""
     s = c.settings_or_default(settings)
-    keys = _keys(c.check_by(by, ASSESSMENT_DIMS, "assessment_mean_score"))
+    keys = c.territory_first(c.check_by(by, ASSESSMENT_DIMS, "assessment_mean_score"))
     if assessments is None or assessments.empty:
         return c.empty([*keys, "value", "score_sum", "n_ratings", "n_companies", "fragile"])
     per = company_scores(assessments, companies, keys)
@@ -64,7 +60,7 @@ def assessment_weak_share(assessments: pd.DataFrame, companies: pd.DataFrame | N
     `n_ratings`; without the theme dimension the ratio runs over the (company, theme) scores and
     `n_weak_companies` counts the companies with at least one weak point."""
     s = c.settings_or_default(settings)
-    keys = _keys(c.check_by(by, ASSESSMENT_DIMS, "assessment_weak_share"))
+    keys = c.territory_first(c.check_by(by, ASSESSMENT_DIMS, "assessment_weak_share"))
     cols = [*keys, "value", "n_weak", "n_ratings", "n_weak_companies", "n_companies", "fragile"]
     if assessments is None or assessments.empty:
         return c.empty(cols)

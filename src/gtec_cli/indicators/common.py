@@ -71,6 +71,12 @@ def check_by(by: Iterable[str] | None, supported: Sequence[str], indicator: str)
     return wanted
 
 
+def territory_first(by: Sequence[str]) -> list[str]:
+    """Grouping keys of a result: `territory` first (every result row says which territory it
+    describes), then the requested dimensions in their order."""
+    return ["territory", *[d for d in by if d != "territory"]]
+
+
 def ratio(numerator, denominator, scale: float = 1.0):
     """`scale × numerator / denominator`; NaN (never inf) where the denominator is 0 or missing."""
     num = pd.Series(numerator).astype("float64")

@@ -23,7 +23,7 @@ def cooperation_declarations(cooperation: pd.DataFrame, companies: pd.DataFrame 
     Rows without a cooperation type are left out."""
     s = c.settings_or_default(settings)
     by = c.check_by(by, COOPERATION_DIMS, "cooperation_declarations")
-    keys = ["territory", *[d for d in by if d != "territory"]]
+    keys = c.territory_first(by)
     cols = [*keys, "value", "people", "n_rows", "n_rows_without_people", "n_companies", "fragile"]
     if cooperation is None or cooperation.empty:
         return c.empty(cols)

@@ -194,7 +194,7 @@ def _departures(frames: dict, by, settings, horizons, ages, name: str, *, rate: 
                                   scopes=("territoire",)) if set(by) <= set(SCOPE_DIMS["territoire"]) else []:
         parts.append(_territory_part(scope, s, combos))
     if set(by) <= set(SCOPE_DIMS["audits"]) - {"sex"}:
-        keys = ["territory", *[d for d in by if d != "territory"]]
+        keys = c.territory_first(by)
         part = _audit_part(frames.get("workforce"), frames.get("departures"), frames.get("companies"),
                            keys, s, combos, rate=rate)
         if not part.empty:
@@ -337,7 +337,7 @@ def single_holder_risk(missing_skills: pd.DataFrame, departures=None, workforce=
     `n_unknown`, never counted as 0."""
     s = c.settings_or_default(settings)
     by = c.check_by(by, HOLDER_DIMS, "single_holder_risk")
-    keys = ["territory", *[d for d in by if d != "territory"]]
+    keys = c.territory_first(by)
     cols = [*keys, "horizon_years", "value", "n_pairs", "n_unknown", "n_companies", "fragile"]
     if missing_skills is None or missing_skills.empty:
         return c.empty(cols)
@@ -386,7 +386,7 @@ def knowhow_at_risk(departures: pd.DataFrame, companies: pd.DataFrame | None = N
 
     s = c.settings_or_default(settings)
     by = c.check_by(by, KNOWHOW_DIMS, "knowhow_at_risk")
-    keys = ["territory", *[d for d in by if d != "territory"]]
+    keys = c.territory_first(by)
     cols = [*keys, "value", "n_rows", "n_items", "retirements", "n_companies", "fragile"]
     if departures is None or departures.empty or "knowhow_at_risk" not in departures.columns:
         return c.empty(cols)

@@ -150,10 +150,6 @@ def _hires_frame(hires: pd.DataFrame, companies: pd.DataFrame | None, by: list[s
     return c.fill_dims(df, by)
 
 
-def _audit_keys(by: list[str]) -> list[str]:
-    return ["territory", *[d for d in by if d != "territory"]]
-
-
 def audit_difficult_share(hires: pd.DataFrame, companies: pd.DataFrame | None = None, *,
                           by: Sequence[str] = (), settings: Settings | None = None) -> pd.DataFrame:
     """Share of the audited companies' planned positions they flag as difficult:
@@ -161,7 +157,7 @@ def audit_difficult_share(hires: pd.DataFrame, companies: pd.DataFrame | None = 
     are left out and counted (`n_rows_unknown`)."""
     s = c.settings_or_default(settings)
     by = c.check_by(by, AUDIT_DIMS, "audit_difficult_share")
-    keys = _audit_keys(by)
+    keys = c.territory_first(by)
     if hires.empty:
         return c.empty([*keys, "value", "difficult_positions", "n_positions", "n_companies", "fragile"])
     df = _hires_frame(hires, companies, keys)
@@ -193,7 +189,7 @@ def audit_difficulty_reasons(hires: pd.DataFrame, companies: pd.DataFrame | None
     reason appear as `(non renseigné)`."""
     s = c.settings_or_default(settings)
     by = c.check_by(by, AUDIT_DIMS, "audit_difficulty_reasons")
-    keys = _audit_keys(by)
+    keys = c.territory_first(by)
     cols = [*keys, "reason", "reason_label", "value", "share_positions", "n_companies", "fragile"]
     if hires.empty:
         return c.empty(cols)

@@ -225,7 +225,7 @@ def missing_skills(missing_skills: pd.DataFrame, companies: pd.DataFrame | None 
 
     s = c.settings_or_default(settings)
     by = c.check_by(by, MISSING_SKILL_DIMS, "missing_skills")
-    keys = ["territory", *[d for d in by if d != "territory"]]
+    keys = c.territory_first(by)
     cols = [*keys, "skill", "value", "people", "mean_criticality", "n_companies", "fragile"]
     if missing_skills is None or missing_skills.empty:
         return c.empty(cols)
@@ -258,7 +258,7 @@ def missing_skills_by_code(missing_skills: pd.DataFrame, companies: pd.DataFrame
     typed for it."""
     s = c.settings_or_default(settings)
     by = c.check_by(by, MISSING_SKILL_CODE_DIMS, "missing_skills_by_code")
-    dims = ["territory", *[d for d in by if d != "territory"]]
+    dims = c.territory_first(by)
     group = ["skill_key" if d == "skill" else d for d in dims]
     cols = [*group, *(["skill"] if "skill" in by else []), "value", "people", "mean_criticality",
             "n_companies", "fragile"]
