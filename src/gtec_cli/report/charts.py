@@ -69,10 +69,9 @@ class Chart:
     table: Table
 
 
-# Charts are drawn in the report's own process. A second process drawing them while the data
-# were built (up to gtec 0.1) saved nothing once the heat maps became tables: on two cores its
-# start-up and the five remaining charts competed with WeasyPrint (measured 35 % own work with
-# it or without it), so the simpler way stays.
+# Charts are drawn in the report's own process. A second process drawing them while the data are
+# built was tried and measured: with the heat maps drawn as tables, five charts remain, and on two
+# cores the process's start-up competed with WeasyPrint (35 % own work with it, 35 % without).
 
 
 def age_pyramid(name: str, *args, table: Table, alt: str, **kwargs) -> Chart:
